@@ -1,0 +1,115 @@
+#!/usr/bin/env python3
+"""Every chore of the site in one small script, each creating its own environment in .venv first.
+
+    python3 tasks.py serve     serve the site at http://127.0.0.1:8000, rebuilt as you edit
+    python3 tasks.py test      run every test (data, build, links, code examples, notebooks, browser)
+    python3 tasks.py build     the publishing build: strict, notebooks executed, into site/
+
+Extra arguments after `test` go to pytest (e.g. `python3 tasks.py test -k validation`).
+Only the standard library is used here, so it runs on a fresh clone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+BIN = VENV / ("Scripts" if os.name == "nt" else "bin")
+PY = BIN / ("python.exe" if os.name == "nt" else "python")
+CHROMIUM_CANDIDATES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable")
+
+
+def say(msg: str) -> None:
+    print(f"tasks.py: {msg}", flush=True)
+
+
+def ensure_env(extras: str) -> None:
+    """Create .venv and install the project with the given extras, again only when pyproject.toml changes."""
+    if sys.version_info < (3, 11):
+        sys.exit(f"tasks.py: Python 3.11 or newer is needed; this is {sys.version.split()[0]}")
+    if not PY.exists():
+        say(f"creating the environment in {VENV.relative_to(ROOT)}/")
+        venv.EnvBuilder(with_pip=True).create(VENV)
+    digest = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()[:16]
+    stamp = VENV / f".installed-{extras.replace(',', '-')}-{digest}"
+    if stamp.exists():
+        return
+    say(f"installing the project with [{extras}] (first run, or pyproject.toml changed)")
+    subprocess.run([str(PY), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
+    subprocess.run([str(PY), "-m", "pip", "install", "--quiet", "-e", f".[{extras}]"], cwd=ROOT, check=True)
+    for old in VENV.glob(f".installed-{extras.replace(',', '-')}-*"):
+        old.unlink()
+    stamp.touch()
+
+
+def find_chromium() -> str | None:
+    if os.environ.get("CHROMIUM_PATH"):
+        return os.environ["CHROMIUM_PATH"]
+    for name in CHROMIUM_CANDIDATES:
+        found = shutil.which(name)
+        if found:
+            return found
+    return None
+
+
+def ensure_chromium() -> str:
+    """The browser tests drive a system Chromium; install Debian's package where we can."""
+    found = find_chromium()
+    if found:
+        return found
+    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        say("installing Debian's chromium package for the browser tests")
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env,
+                       stdout=subprocess.DEVNULL)
+        found = find_chromium()
+        if found:
+            return found
+    sys.exit("tasks.py: the browser tests need Chromium or Chrome. Install it (Debian/Ubuntu: "
+             "`sudo apt-get install chromium`; macOS: install Google Chrome) or set CHROMIUM_PATH.")
+
+
+def site_env(**extra: str) -> dict:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", MPLBACKEND="Agg", PYTHONHASHSEED="0", **extra)
+    env.pop("PYTHONPATH", None)
+    return env
+
+
+def serve(args: list[str]) -> int:
+    ensure_env("docs")
+    cmd = [str(BIN / "mkdocs"), "serve", "--livereload", *args]
+    say("serving at http://127.0.0.1:8000 (Ctrl+C to stop)")
+    return subprocess.call(cmd, cwd=ROOT, env=site_env())
+
+
+def build(args: list[str]) -> int:
+    ensure_env("docs,ml")
+    cmd = [str(BIN / "mkdocs"), "build", "--clean", *args]
+    return subprocess.call(cmd, cwd=ROOT, env=site_env(ROADMAP_EXECUTE_NOTEBOOKS="true"))
+
+
+def test(args: list[str]) -> int:
+    ensure_env("docs,ml,test")
+    chromium = ensure_chromium()
+    cmd = [str(PY), "-m", "pytest", *args]
+    return subprocess.call(cmd, cwd=ROOT, env=site_env(CHROMIUM_PATH=chromium))
+
+
+def main(argv: list[str]) -> int:
+    tasks = {"serve": serve, "test": test, "build": build}
+    if not argv or argv[0] not in tasks:
+        print(__doc__)
+        return 2
+    return tasks[argv[0]](argv[1:])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

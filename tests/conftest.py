@@ -1,0 +1,92 @@
+"""Shared fixtures: the loaded roadmap, one strict build of the site per test session, a local server
+for it, and a headless Chromium driven by Playwright (the system's browser, never a downloaded one)."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+DATA = ROOT / "data" / "roadmap.yml"
+sys.path.insert(0, str(ROOT))
+
+from macros.roadmap import load  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def roadmap():
+    return load(DATA, DOCS)
+
+
+def build_site(dest: Path, config: Path | None = None) -> subprocess.CompletedProcess:
+    """A strict build into dest; returns the finished process (check returncode and stderr)."""
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(dest)]
+    if config:
+        cmd += ["-f", str(config)]
+    return subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The site, built once per session, strictly; any warning fails the build and the tests using it."""
+    dest = tmp_path_factory.mktemp("site")
+    proc = build_site(dest)
+    assert proc.returncode == 0, f"the strict build failed:\n{proc.stdout}\n{proc.stderr}"
+    return dest
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    """The built site served on a free loopback port, as a static host would serve it."""
+    handler = functools.partial(_QuietHandler, directory=str(built_site))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}/"
+    server.shutdown()
+
+
+def chromium_path() -> str:
+    found = os.environ.get("CHROMIUM_PATH") or next(
+        (p for n in ("chromium", "chromium-browser", "google-chrome") if (p := shutil.which(n))), None)
+    if not found:
+        pytest.fail("no Chromium found: run the tests with `python3 tasks.py test`, which installs it, "
+                    "or set CHROMIUM_PATH")
+    return found
+
+
+# Chromium's own background traffic is refused on a closed network; these flags keep it quiet.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=chromium_path(), headless=True, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+def pytest_terminal_summary(terminalreporter):
+    """Report the code examples that do not run here, and why, so that they stay visible and few."""
+    mod = sys.modules.get("test_guide_examples")
+    if mod is not None:
+        mod.pytest_terminal_summary_hook(terminalreporter)

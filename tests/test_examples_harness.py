@@ -1,0 +1,150 @@
+"""The harness that runs the guides' code: it finds blocks, honours norun, checks outputs, names lines."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from examples import ExampleError, parse_blocks, python_blocks, run_page
+
+
+def page(tmp_path, text):
+    p = tmp_path / "guide.md"
+    p.write_text(textwrap.dedent(text), encoding="utf-8")
+    return p
+
+
+def test_blocks_share_one_namespace_in_page_order(tmp_path):
+    p = page(tmp_path, """\
+        ```python
+        x = 2
+        ```
+
+        Some prose.
+
+        ```python
+        assert x * 21 == 42
+        ```
+        """)
+    assert run_page(p, tmp_path).executed == 2
+
+
+def test_a_failing_block_names_the_page_and_the_line(tmp_path):
+    p = page(tmp_path, """\
+        Intro.
+
+        ```python
+        y = 1
+        assert y == 2, "y is wrong"
+        ```
+        """)
+    with pytest.raises(ExampleError) as err:
+        run_page(p, tmp_path)
+    assert "guide.md: the python block at line 3 failed" in str(err.value)
+    assert "line 5" in str(err.value)  # the traceback points into the Markdown file
+    assert "y is wrong" in str(err.value)
+
+
+def test_norun_blocks_are_skipped_and_counted_with_their_reason(tmp_path):
+    p = page(tmp_path, """\
+        !!! norun "Downloads MNIST (11 MB)"
+
+            ```python
+            raise SystemExit("must not run")
+            ```
+
+        ```python
+        ok = True
+        ```
+        """)
+    result = run_page(p, tmp_path)
+    assert result.executed == 1
+    assert [b.norun_reason for b in result.skipped] == ["Downloads MNIST (11 MB)"]
+
+
+def test_a_norun_block_without_a_reason_is_an_error(tmp_path):
+    p = page(tmp_path, """\
+        !!! norun ""
+
+            ```python
+            pass
+            ```
+        """)
+    with pytest.raises(ExampleError, match="must say why"):
+        run_page(p, tmp_path)
+
+
+def test_a_block_after_a_norun_admonition_runs(tmp_path):
+    p = page(tmp_path, """\
+        !!! norun "needs a GPU"
+
+            ```python
+            import nothing_here
+            ```
+
+        Back to normal text.
+
+        ```python
+        z = 3
+        ```
+        """)
+    assert run_page(p, tmp_path).executed == 1
+
+
+def test_output_block_is_checked(tmp_path):
+    good = page(tmp_path, """\
+        ```python
+        print("loss", 0.25)
+        ```
+
+        ```text title="Output"
+        loss 0.25
+        ```
+        """)
+    assert run_page(good, tmp_path).executed == 1
+    bad = page(tmp_path, """\
+        ```python
+        print("loss", 0.5)
+        ```
+
+        ```text title="Output"
+        loss 0.25
+        ```
+        """)
+    with pytest.raises(ExampleError, match=r"expected 'loss 0.25', got 'loss 0.5'"):
+        run_page(bad, tmp_path)
+
+
+def test_output_block_belongs_only_to_the_block_right_above(tmp_path):
+    p = page(tmp_path, """\
+        ```python
+        print("a")
+        ```
+
+        Prose in between.
+
+        ```text title="Output"
+        b
+        ```
+        """)
+    (block,) = python_blocks(parse_blocks(p))
+    assert block.expected_output is None
+
+
+def test_other_languages_and_indented_fences_are_parsed(tmp_path):
+    p = page(tmp_path, """\
+        ```bash
+        pip install numpy
+        ```
+
+        === "NumPy"
+
+            ```python
+            import math
+            assert math.isclose(math.pi, 3.14159, rel_tol=1e-5)
+            ```
+        """)
+    blocks = parse_blocks(p)
+    assert [b.lang for b in blocks] == ["bash", "python"]
+    assert run_page(p, tmp_path).executed == 1
