@@ -560,9 +560,11 @@ def _build(c: _Checker, raw: Any, guides: dict[str, Guide]) -> Roadmap | None:
     overview = _overview(c, top.get("overview"))
     phase_raw = _phases(c, top.get("phases"))
     item_places: dict[str, tuple] = {}
-    weeks = _weeks(c, top.get("weeks"), len(phase_raw), guides, item_places)
+    week_ids: dict[str, int] = {}
+    weeks = _weeks(c, top.get("weeks"), len(phase_raw), guides, item_places, week_ids)
     skills = _skills(c, top.get("skills"), item_places)
-    certificates = _certificates(c, top.get("certificates"), weeks, item_places)
+    # Checked against every declared week, so that one broken week does not cascade into more errors.
+    certificates = _certificates(c, top.get("certificates"), set(week_ids), item_places)
     successors = _successors(c, top.get("successors"), item_places)
     if c.problems or overview is None:
         return None
@@ -622,9 +624,9 @@ def _items(c, raw, path, kind, week, places, non_empty=True) -> tuple[Item, ...]
     return tuple(x for i, r in enumerate(c.seq(raw, path, non_empty)) if (x := _item(c, r, path + (i,), kind, week, places)))
 
 
-def _weeks(c: _Checker, raw: Any, n_phases: int, guides: dict[str, Guide], places: dict[str, tuple]) -> list[Week]:
+def _weeks(c: _Checker, raw: Any, n_phases: int, guides: dict[str, Guide], places: dict[str, tuple],
+           seen_ids: dict[str, int]) -> list[Week]:
     weeks: list[Week] = []
-    seen_ids: dict[str, int] = {}
     expected_start, last_phase = 1, 1
     entries = c.seq(raw, ("weeks",))
     for i, w in enumerate(entries):
@@ -753,8 +755,7 @@ def _skills(c: _Checker, raw: Any, places: dict[str, tuple]) -> list[SkillLevel]
     return out
 
 
-def _certificates(c: _Checker, raw: Any, weeks: list[Week], places: dict[str, tuple]) -> list[Certificate]:
-    week_ids = {w.id for w in weeks}
+def _certificates(c: _Checker, raw: Any, week_ids: set[str], places: dict[str, tuple]) -> list[Certificate]:
     out, seen = [], set()
     for i, cert in enumerate(c.seq(raw, ("certificates",))):
         p = ("certificates", i)
