@@ -43,6 +43,10 @@ def define_env(env) -> None:
             raise MacroError(f"{page_path()}: this macro needs '{key}:' in the page's front matter")
         return value
 
+    def describe(text: str) -> None:
+        """Give a generated page its meta description (search results, link previews)."""
+        env.page.meta.setdefault("description", text)
+
     def site_base() -> str:
         """Relative path from the current page's URL to the site root."""
         depth = env.page.url.rstrip("/").count("/") + 1 if env.page.url.strip("/") else 0
@@ -58,6 +62,7 @@ def define_env(env) -> None:
             raise MacroError(f"{page_path()}: week '{wid}' is not in {DATA_FILE}") from None
         if week.page != page_path():
             raise MacroError(f"{page_path()}: week '{wid}' must live at docs/{week.page}")
+        describe(render.week_description(rm, week))
         return render.week_page(rm, week, page_path())
 
     @env.macro
@@ -65,6 +70,7 @@ def define_env(env) -> None:
         number = meta("phase")
         if not isinstance(number, int) or not 1 <= number <= len(rm.phases):
             raise MacroError(f"{page_path()}: phase must be a number from 1 to {len(rm.phases)}, found {number!r}")
+        describe(render.phase_description(rm.phase(number)))
         return render.phase_page(rm, rm.phase(number), page_path()) + render.manifest_script(rm, site_base())
 
     def current_guide():

@@ -153,6 +153,16 @@ def week_page(rm: Roadmap, week: Week, page: str) -> str:
     return "\n".join(out)
 
 
+def week_description(rm: Roadmap, week: Week) -> str:
+    guides = ", ".join(rm.guides[m.guide].title for m in week.materials)
+    return (f"{week.label} of the ML/AI learning roadmap: {week.title}. Study {guides}; "
+            f"{len(week.items)} checklist items and the project \"{week.project.title}\", {hours_range(week.hours)}.")
+
+
+def phase_description(phase: Phase) -> str:
+    return f"{phase_title(phase)} ({phase.weeks_label}, {hours_range(phase.hours)}): {phase.summary}"
+
+
 def week_neighbours(rm: Roadmap, week: Week, page: str) -> str:
     prev, nxt = rm.neighbours(week)
     parts = []

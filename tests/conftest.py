@@ -3,6 +3,7 @@ for it, and a headless Chromium driven by Playwright (the system's browser, neve
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
 import os
@@ -27,9 +28,9 @@ def roadmap():
     return load(DATA, DOCS)
 
 
-def build_site(dest: Path, config: Path | None = None) -> subprocess.CompletedProcess:
+def build_site(dest: Path, config: Path | None = None, **env_vars: str) -> subprocess.CompletedProcess:
     """A strict build into dest; returns the finished process (check returncode and stderr)."""
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **env_vars)
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(dest)]
     if config:
         cmd += ["-f", str(config)]
@@ -50,15 +51,24 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def site_url(built_site):
-    """The built site served on a free loopback port, as a static host would serve it."""
-    handler = functools.partial(_QuietHandler, directory=str(built_site))
+@contextlib.contextmanager
+def serve_dir(directory: Path):
+    """Serve a folder on a free loopback port, as a static host would; yields the base URL."""
+    handler = functools.partial(_QuietHandler, directory=str(directory))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}/"
-    server.shutdown()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def site_url(built_site):
+    """The built site served on a free loopback port."""
+    with serve_dir(built_site) as url:
+        yield url
 
 
 def chromium_path() -> str:
