@@ -18,7 +18,7 @@ REPO = "https://github.com/learner/ml-roadmap"
 def published(tmp_path_factory):
     """Built the way the deploy workflow builds it, with the fork's own addresses."""
     dest = tmp_path_factory.mktemp("published")
-    proc = build_site(dest, SITE_URL=SITE, REPO_URL=REPO)
+    proc = build_site(dest, SITE_URL=SITE, REPO_URL=REPO, EDIT_URI="edit/main/docs/")
     assert proc.returncode == 0, proc.stderr
     return dest
 
