@@ -32,7 +32,7 @@ def say(msg: str) -> None:
 
 def ensure_env(extras: str) -> None:
     """Create .venv and install the project with the given extras, again only when pyproject.toml changes."""
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - say so clearly to a learner on an older Python
         sys.exit(f"tasks.py: Python 3.11 or newer is needed; this is {sys.version.split()[0]}")
     if not PY.exists():
         say(f"creating the environment in {VENV.relative_to(ROOT)}/")
@@ -68,13 +68,14 @@ def ensure_chromium() -> str:
         say("installing Debian's chromium package for the browser tests")
         env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
         subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
-        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env,
-                       stdout=subprocess.DEVNULL)
+        subprocess.run(["apt-get", "install", "-y", "-qq", "chromium"], check=True, env=env, stdout=subprocess.DEVNULL)
         found = find_chromium()
         if found:
             return found
-    sys.exit("tasks.py: the browser tests need Chromium or Chrome. Install it (Debian/Ubuntu: "
-             "`sudo apt-get install chromium`; macOS: install Google Chrome) or set CHROMIUM_PATH.")
+    sys.exit(
+        "tasks.py: the browser tests need Chromium or Chrome. Install it (Debian/Ubuntu: "
+        "`sudo apt-get install chromium`; macOS: install Google Chrome) or set CHROMIUM_PATH."
+    )
 
 
 def site_env(**extra: str) -> dict:

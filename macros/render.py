@@ -75,14 +75,18 @@ def checklist(items: tuple[Item, ...] | list[Item], label: str) -> str:
     return f'\n<ul class="mdx-checklist" data-mdx-checklist aria-label="{html.escape(label)}">\n{body}\n</ul>\n'
 
 
-NOSCRIPT = ('\n<noscript><p class="mdx-note">Ticking these boxes saves your progress in this browser; '
-            "that needs JavaScript, which is off. The lists read fine without it.</p></noscript>\n")
+NOSCRIPT = (
+    '\n<noscript><p class="mdx-note">Ticking these boxes saves your progress in this browser; '
+    "that needs JavaScript, which is off. The lists read fine without it.</p></noscript>\n"
+)
 
 
 def progress_bar(scope: str, label: str) -> str:
     """A slot the progress script fills in; hidden until it does, so nothing false shows without it."""
-    return (f'\n<div class="mdx-progress" data-mdx-progress="{html.escape(scope)}" '
-            f'data-mdx-label="{html.escape(label)}" hidden></div>\n')
+    return (
+        f'\n<div class="mdx-progress" data-mdx-progress="{html.escape(scope)}" '
+        f'data-mdx-label="{html.escape(label)}" hidden></div>\n'
+    )
 
 
 # ----------------------------------------------------------------------------------------------- weeks
@@ -143,20 +147,33 @@ def week_page(rm: Roadmap, week: Week, page: str) -> str:
         checklist(week.objectives, f"{week.label} learning objectives"),
     ]
     if week.practice:
-        out += ["## Hands-on practice {#practice}", "", md_text(week.practice_intro or ""), "",
-                checklist(week.practice, f"{week.label} hands-on practice")]
+        out += [
+            "## Hands-on practice {#practice}",
+            "",
+            md_text(week.practice_intro or ""),
+            "",
+            checklist(week.practice, f"{week.label} hands-on practice"),
+        ]
     heading = "Capstone project" if week.project.kind == "capstone" else "Checkpoint project"
-    out += [f"## {heading} {{#project}}", "", f"**Project:** {md_text(week.project.title)}", "",
-            checklist(week.project.tasks, f"{week.label} project tasks"),
-            f"**Time commitment:** {hours_range(week.hours)} for the week.", ""]
+    out += [
+        f"## {heading} {{#project}}",
+        "",
+        f"**Project:** {md_text(week.project.title)}",
+        "",
+        checklist(week.project.tasks, f"{week.label} project tasks"),
+        f"**Time commitment:** {hours_range(week.hours)} for the week.",
+        "",
+    ]
     out.append(week_neighbours(rm, week, page))
     return "\n".join(out)
 
 
 def week_description(rm: Roadmap, week: Week) -> str:
     guides = ", ".join(rm.guides[m.guide].title for m in week.materials)
-    return (f"{week.label} of the ML/AI learning roadmap: {week.title}. Study {guides}; "
-            f"{len(week.items)} checklist items and the project \"{week.project.title}\", {hours_range(week.hours)}.")
+    return (
+        f"{week.label} of the ML/AI learning roadmap: {week.title}. Study {guides}; "
+        f'{len(week.items)} checklist items and the project "{week.project.title}", {hours_range(week.hours)}.'
+    )
 
 
 def phase_description(phase: Phase) -> str:
@@ -172,14 +189,18 @@ def week_neighbours(rm: Roadmap, week: Week, page: str) -> str:
         parts.append(f"[{md_text(week_title(nxt))} →]({link(page, nxt.page)})")
     if not parts:
         return ""
-    return '<nav class="mdx-pager" aria-label="Previous and next week" markdown>\n\n' + " · ".join(parts) + "\n\n</nav>\n"
+    return (
+        '<nav class="mdx-pager" aria-label="Previous and next week" markdown>\n\n' + " · ".join(parts) + "\n\n</nav>\n"
+    )
 
 
 # ---------------------------------------------------------------------------------------------- phases
 
 
 def _week_guides(rm: Roadmap, week: Week, page: str) -> str:
-    return ", ".join(f"[{md_text(rm.guides[m.guide].title)}]({link(page, rm.guides[m.guide].page)})" for m in week.materials)
+    return ", ".join(
+        f"[{md_text(rm.guides[m.guide].title)}]({link(page, rm.guides[m.guide].page)})" for m in week.materials
+    )
 
 
 def phase_page(rm: Roadmap, phase: Phase, page: str) -> str:
@@ -195,8 +216,10 @@ def phase_page(rm: Roadmap, phase: Phase, page: str) -> str:
         "|---|---|---|---|---|",
     ]
     for w in phase.weeks:
-        out.append(f"| [{w.label}]({link(page, w.page)}) | {md_text(w.title)} | {_week_guides(rm, w, page)} | "
-                   f"{hours_range(w.hours, 'h')} | {md_text(w.project.title)} |")
+        out.append(
+            f"| [{w.label}]({link(page, w.page)}) | {md_text(w.title)} | {_week_guides(rm, w, page)} | "
+            f"{hours_range(w.hours, 'h')} | {md_text(w.project.title)} |"
+        )
     out.append(f"| **Total** | | | **{hours_range(phase.hours, 'h')}** | |")
     out.append("")
     out.append(_hours_note(phase.hours))
@@ -207,15 +230,24 @@ def phase_page(rm: Roadmap, phase: Phase, page: str) -> str:
     if i + 1 < len(rm.phases):
         nav.append(f"[{md_text(phase_title(rm.phases[i + 1]))} →]({link(page, rm.phases[i + 1].page)})")
     if nav:
-        out += ["", '<nav class="mdx-pager" aria-label="Previous and next phase" markdown>', "", " · ".join(nav), "", "</nav>"]
+        out += [
+            "",
+            '<nav class="mdx-pager" aria-label="Previous and next phase" markdown>',
+            "",
+            " · ".join(nav),
+            "",
+            "</nav>",
+        ]
     return "\n".join(out) + "\n"
 
 
 def _hours_note(h: Hours) -> str:
     if not h.open_ended:
         return ""
-    return (f"*Open-ended: {h.min} hours is the floor. The last block has no upper estimate, "
-            "because research takes as long as it takes.*")
+    return (
+        f"*Open-ended: {h.min} hours is the floor. The last block has no upper estimate, "
+        "because research takes as long as it takes.*"
+    )
 
 
 # -------------------------------------------------------------------------------------------- overview
@@ -227,8 +259,10 @@ def roadmap_at_a_glance(rm: Roadmap, page: str) -> str:
     for phase in rm.phases:
         for j, w in enumerate(phase.weeks):
             ph = f"[{phase.number}. {md_text(phase.title)}]({link(page, phase.page)})" if j == 0 else ""
-            out.append(f"| {ph} | [{w.label}]({link(page, w.page)}) | {md_text(w.title)} | "
-                       f"{_week_guides(rm, w, page)} | {hours_range(w.hours, 'h')} |")
+            out.append(
+                f"| {ph} | [{w.label}]({link(page, w.page)}) | {md_text(w.title)} | "
+                f"{_week_guides(rm, w, page)} | {hours_range(w.hours, 'h')} |"
+            )
         out.append(f"| | | ***Phase {phase.number} total*** | | ***{hours_range(phase.hours, 'h')}*** |")
     out.append(f"| **All phases** | | | | **{hours_range(rm.hours, 'h')}** |")
     return "\n".join(out) + "\n"
@@ -237,10 +271,14 @@ def roadmap_at_a_glance(rm: Roadmap, page: str) -> str:
 def phase_summary_table(rm: Roadmap, page: str) -> str:
     out = ["| Phase | Weeks | Time | Checklist items |", "|---|---|---|---|"]
     for phase in rm.phases:
-        out.append(f"| [{phase.number}. {md_text(phase.title)}]({link(page, phase.page)}) | {phase.weeks_label} | "
-                   f"{hours_range(phase.hours, 'h')} | {sum(len(w.items) for w in phase.weeks)} |")
-    out.append(f"| **All phases** | {len(rm.weeks)} week blocks | **{hours_range(rm.hours, 'h')}** | "
-               f"{sum(len(w.items) for w in rm.weeks)} |")
+        out.append(
+            f"| [{phase.number}. {md_text(phase.title)}]({link(page, phase.page)}) | {phase.weeks_label} | "
+            f"{hours_range(phase.hours, 'h')} | {sum(len(w.items) for w in phase.weeks)} |"
+        )
+    out.append(
+        f"| **All phases** | {len(rm.weeks)} week blocks | **{hours_range(rm.hours, 'h')}** | "
+        f"{sum(len(w.items) for w in rm.weeks)} |"
+    )
     return "\n".join(out) + "\n"
 
 
@@ -317,21 +355,26 @@ def guide_usage_line(rm: Roadmap, guide: Guide, page: str) -> str:
 
 def guide_header(rm: Roadmap, guide: Guide, page: str) -> str:
     assumes = ", ".join(f"[{md_text(rm.guides[a].title)}]({link(page, rm.guides[a].page)})" for a in guide.assumes)
-    meta = [f"**Level:** {LEVEL_NAMES[guide.level]}", f"**Read first:** {assumes}" if assumes else "**Read first:** nothing"]
-    return "\n".join([
-        f"# {md_text(guide.title)}",
-        "",
-        f'<p class="mdx-lead">{inline_html(guide.description)}</p>',
-        "",
-        '<div class="mdx-guide-meta" markdown>',
-        "",
-        " · ".join(meta),
-        "",
-        guide_usage_line(rm, guide, page),
-        "",
-        "</div>",
-        "",
-    ])
+    meta = [
+        f"**Level:** {LEVEL_NAMES[guide.level]}",
+        f"**Read first:** {assumes}" if assumes else "**Read first:** nothing",
+    ]
+    return "\n".join(
+        [
+            f"# {md_text(guide.title)}",
+            "",
+            f'<p class="mdx-lead">{inline_html(guide.description)}</p>',
+            "",
+            '<div class="mdx-guide-meta" markdown>',
+            "",
+            " · ".join(meta),
+            "",
+            guide_usage_line(rm, guide, page),
+            "",
+            "</div>",
+            "",
+        ]
+    )
 
 
 def _outline_md(entries: tuple[OutlineEntry, ...], depth: int, prefix: str) -> list[str]:
@@ -354,8 +397,12 @@ def planned_guide_page(rm: Roadmap, guide: Guide, page: str) -> str:
         "",
         "    This guide has not been written yet. Below is its planned outline: the sections the roadmap",
         "    links to, so that the links already land in the right place. Until it is written, the",
-        "    further reading of the weeks that use it and the [resources](" + link(page, "learn/resources.md") + ") page are",
-        "    the places to study from. Want to write it? See [contributing](" + link(page, "about/contributing.md") + ").",
+        "    further reading of the weeks that use it and the [resources]("
+        + link(page, "learn/resources.md")
+        + ") page are",
+        "    the places to study from. Want to write it? See [contributing]("
+        + link(page, "about/contributing.md")
+        + ").",
         "",
         "## Planned outline {#planned-outline}",
         "",
@@ -368,10 +415,14 @@ def guides_index(rm: Roadmap, page: str) -> str:
     out = ["| Guide | Level | Studied in | Status |", "|---|---|---|---|"]
     order = {g: i for i, g in enumerate(dict.fromkeys(m.guide for w in rm.weeks for m in w.materials))}
     for g in sorted(rm.guides.values(), key=lambda g: (order.get(g.id, 999), g.id)):
-        weeks = ", ".join(f"[{w.label}]({link(page, w.page)})" for w in dict.fromkeys(w for w, _ in rm.guide_usage(g.id)))
+        weeks = ", ".join(
+            f"[{w.label}]({link(page, w.page)})" for w in dict.fromkeys(w for w, _ in rm.guide_usage(g.id))
+        )
         status = "Published" if g.published else "Planned: outline only"
-        out.append(f"| [{md_text(g.title)}]({link(page, g.page)})<br>{md_text(g.description)} | "
-                   f"{LEVEL_NAMES[g.level]} | {weeks or '—'} | {status} |")
+        out.append(
+            f"| [{md_text(g.title)}]({link(page, g.page)})<br>{md_text(g.description)} | "
+            f"{LEVEL_NAMES[g.level]} | {weeks or '—'} | {status} |"
+        )
     return "\n".join(out) + "\n"
 
 
@@ -382,9 +433,12 @@ def skills_checklist(rm: Roadmap, page: str) -> str:
     out = []
     for s in rm.skills:
         stars = "⭐" * s.level
-        out += [f"## {md_text(s.title)} <span aria-hidden=\"true\">{stars}</span> {{#skills-level-{s.level}}}", "",
-                f"Level {s.level} of {len(rm.skills)}.",
-                checklist(s.items, f"{s.title}, level {s.level} of {len(rm.skills)}")]
+        out += [
+            f'## {md_text(s.title)} <span aria-hidden="true">{stars}</span> {{#skills-level-{s.level}}}',
+            "",
+            f"Level {s.level} of {len(rm.skills)}.",
+            checklist(s.items, f"{s.title}, level {s.level} of {len(rm.skills)}"),
+        ]
     return NOSCRIPT + "\n" + "\n".join(out)
 
 
@@ -399,8 +453,9 @@ def _requirement(rm: Roadmap, c: Certificate, page: str) -> list[str]:
             how = f"{r.count} of the projects of {what}, every task ticked"
         else:
             items = {i.id: i for i in rm.items}
-            how = "; ".join(f"[{md_text(items[i].text)}]({link(page, rm.week(items[i].week).page, item_anchor(i))})"
-                            for i in r.refs)
+            how = "; ".join(
+                f"[{md_text(items[i].text)}]({link(page, rm.week(items[i].week).page, item_anchor(i))})" for i in r.refs
+            )
         out.append(f'- <span data-mdx-requirement="{c.id}">**{md_text(r.text)}**</span>: {how}')
     return out
 
@@ -408,8 +463,14 @@ def _requirement(rm: Roadmap, c: Certificate, page: str) -> list[str]:
 def certificates(rm: Roadmap, page: str) -> str:
     out = []
     for c in rm.certificates:
-        out += [f"## {md_text(c.level)} ({md_text(c.weeks_label)}) {{#cert-{c.id}}}", "",
-                f"**Certificate of Completion:** {md_text(c.title)}", "", "Requirements, and what counts as meeting each:", ""]
+        out += [
+            f"## {md_text(c.level)} ({md_text(c.weeks_label)}) {{#cert-{c.id}}}",
+            "",
+            f"**Certificate of Completion:** {md_text(c.title)}",
+            "",
+            "Requirements, and what counts as meeting each:",
+            "",
+        ]
         out += _requirement(rm, c, page)
         out.append("")
     return "\n".join(out)
@@ -425,26 +486,54 @@ def manifest(rm: Roadmap, base: str) -> dict:
     resolve wherever the site is hosted (a fork on github.io lives under /<repo>/).
     Each item carries its share of its week's hours: the week's estimate split equally among its items.
     """
+
     def url(page_path: str, anchor: str | None = None) -> str:
         u = base + page_path[:-3] + "/"
         return f"{u}#{anchor}" if anchor else u
 
     weeks = []
     for w in rm.weeks:
-        weeks.append({"id": w.id, "label": w.label, "title": w.title, "phase": w.phase, "url": url(w.page),
-                      "hours": [w.hours.min, w.hours.max], "items": [i.id for i in w.items]})
-    items = [{"id": i.id, "text": i.text, "kind": i.kind, "week": i.week,
-              "url": url(rm.week(i.week).page if i.week else "progress/skills.md", item_anchor(i.id))} for i in rm.items]
+        weeks.append(
+            {
+                "id": w.id,
+                "label": w.label,
+                "title": w.title,
+                "phase": w.phase,
+                "url": url(w.page),
+                "hours": [w.hours.min, w.hours.max],
+                "items": [i.id for i in w.items],
+            }
+        )
+    items = [
+        {
+            "id": i.id,
+            "text": i.text,
+            "kind": i.kind,
+            "week": i.week,
+            "url": url(rm.week(i.week).page if i.week else "progress/skills.md", item_anchor(i.id)),
+        }
+        for i in rm.items
+    ]
     return {
         "schema": 1,
         "weeks": weeks,
-        "phases": [{"number": p.number, "title": p.title, "url": url(p.page), "weeks": [w.id for w in p.weeks]}
-                   for p in rm.phases],
+        "phases": [
+            {"number": p.number, "title": p.title, "url": url(p.page), "weeks": [w.id for w in p.weeks]}
+            for p in rm.phases
+        ],
         "skills": [{"level": s.level, "title": s.title, "items": [i.id for i in s.items]} for s in rm.skills],
         "items": items,
-        "certificates": [{"id": c.id, "title": c.title, "level": c.level,
-                          "requirements": [{"text": r.text, "kind": r.kind, "refs": list(r.refs), "count": r.count}
-                                           for r in c.requirements]} for c in rm.certificates],
+        "certificates": [
+            {
+                "id": c.id,
+                "title": c.title,
+                "level": c.level,
+                "requirements": [
+                    {"text": r.text, "kind": r.kind, "refs": list(r.refs), "count": r.count} for r in c.requirements
+                ],
+            }
+            for c in rm.certificates
+        ],
         "successors": rm.successors,
     }
 

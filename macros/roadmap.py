@@ -8,9 +8,10 @@ the file has one, and what is wrong. All problems are collected before failing, 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -65,7 +66,7 @@ class Hours:
     min: int
     max: int | None
 
-    def __add__(self, other: "Hours") -> "Hours":
+    def __add__(self, other: Hours) -> Hours:
         top = None if self.max is None or other.max is None else self.max + other.max
         return Hours(self.min + other.min, top)
 
@@ -82,7 +83,7 @@ class Hours:
         return f"{self.min}–{self.max} h"
 
     @staticmethod
-    def total(values: Iterable["Hours"]) -> "Hours":
+    def total(values: Iterable[Hours]) -> Hours:
         out = Hours(0, 0)
         for v in values:
             out = out + v
@@ -211,7 +212,7 @@ class OutlineEntry:
     id: str
     title: str
     covers: tuple[str, ...] = ()
-    sections: tuple["OutlineEntry", ...] = ()
+    sections: tuple[OutlineEntry, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -410,7 +411,7 @@ def heading_anchors(markdown: str) -> list[tuple[str, int]]:
             marker = m.group(1)
             if fence is None:
                 fence = marker
-            elif marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip()[len(marker):].strip():
+            elif marker[0] == fence[0] and len(marker) >= len(fence) and not line.strip()[len(marker) :].strip():
                 fence = None
             continue
         if fence is None:
@@ -434,8 +435,11 @@ def _outline(c: _Checker, raw: Any, path: tuple, seen: dict[str, tuple]) -> tupl
         if anchor in seen:
             c.fail(p + ("id",), f"duplicate section anchor '{anchor}' (also at {_path_str(seen[anchor])})")
         seen[anchor] = p + ("id",)
-        covers = tuple(t for j, x in enumerate(c.seq(e.get("covers", []), p + ("covers",), False))
-                       if (t := c.text(x, p + ("covers", j))))
+        covers = tuple(
+            t
+            for j, x in enumerate(c.seq(e.get("covers", []), p + ("covers",), False))
+            if (t := c.text(x, p + ("covers", j)))
+        )
         subs = _outline(c, e["sections"], p + ("sections",), seen) if "sections" in e else ()
         out.append(OutlineEntry(anchor, c.text(e.get("title"), p + ("title",)) or anchor, covers, subs))
     return tuple(out)
@@ -469,8 +473,11 @@ def load_guide(path: Path, docs_dir: Path) -> tuple[Guide | None, list[Problem]]
     status = "published"
     if "status" in fm:
         if fm["status"] != PLANNED:
-            c.fail(("status",), f"{fm['status']!r} is not a guide status: a guide that is not written yet has "
-                                f"'status: {PLANNED}'; a written guide has no status")
+            c.fail(
+                ("status",),
+                f"{fm['status']!r} is not a guide status: a guide that is not written yet has "
+                f"'status: {PLANNED}'; a written guide has no status",
+            )
         status = PLANNED
     assumes = tuple(a for a in c.seq(fm.get("assumes", []), ("assumes",), non_empty=False) if isinstance(a, str))
     outline: tuple[OutlineEntry, ...] = ()
@@ -488,17 +495,35 @@ def load_guide(path: Path, docs_dir: Path) -> tuple[Guide | None, list[Problem]]
         seen_lines: dict[str, int] = {}
         for anchor, n in heading_anchors(body):
             if anchor in seen_lines:
-                c.problems.append(Problem(rel, "", f"duplicate heading anchor '#{anchor}' "
-                                                   f"(also on line {seen_lines[anchor]})", n + body_line - 1))
+                c.problems.append(
+                    Problem(
+                        rel,
+                        "",
+                        f"duplicate heading anchor '#{anchor}' (also on line {seen_lines[anchor]})",
+                        n + body_line - 1,
+                    )
+                )
             seen_lines[anchor] = n + body_line - 1
         anchors = set(seen_lines)
         if not anchors:
-            c.fail((), "a published guide needs numbered sections with explicit anchors, e.g. "
-                       "'## 1. Linear algebra {#linear-algebra}'")
+            c.fail(
+                (),
+                "a published guide needs numbered sections with explicit anchors, e.g. "
+                "'## 1. Linear algebra {#linear-algebra}'",
+            )
     if c.problems:
         return None, c.problems
-    guide = Guide(gid, title, description, level, assumes, status, outline, frozenset(anchors),
-                  path.relative_to(docs_dir).as_posix())
+    guide = Guide(
+        gid,
+        title,
+        description,
+        level,
+        assumes,
+        status,
+        outline,
+        frozenset(anchors),
+        path.relative_to(docs_dir).as_posix(),
+    )
     return guide, []
 
 
@@ -535,7 +560,9 @@ def load(data_file: Path, docs_dir: Path) -> Roadmap:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else None
-        raise RoadmapDataError(problems + [Problem(rel, "", f"is not valid YAML: {getattr(exc, 'problem', exc)}", line)]) from None
+        raise RoadmapDataError(
+            problems + [Problem(rel, "", f"is not valid YAML: {getattr(exc, 'problem', exc)}", line)]
+        ) from None
     c = _Checker(rel, lines)
     roadmap = _build(c, raw, guides)
     problems += c.problems
@@ -585,9 +612,15 @@ def _overview(c: _Checker, raw: Any) -> Overview | None:
     if o is None:
         return None
     p = ("overview",)
-    prereq = [c.text(x, p + ("prerequisites", i)) for i, x in enumerate(c.seq(o.get("prerequisites"), p + ("prerequisites",)))]
-    return Overview(c.text(o.get("title"), p + ("title",)) or "", c.text(o.get("summary"), p + ("summary",)) or "",
-                    c.text(o.get("stated_duration"), p + ("stated_duration",)) or "", tuple(x for x in prereq if x))
+    prereq = [
+        c.text(x, p + ("prerequisites", i)) for i, x in enumerate(c.seq(o.get("prerequisites"), p + ("prerequisites",)))
+    ]
+    return Overview(
+        c.text(o.get("title"), p + ("title",)) or "",
+        c.text(o.get("summary"), p + ("summary",)) or "",
+        c.text(o.get("stated_duration"), p + ("stated_duration",)) or "",
+        tuple(x for x in prereq if x),
+    )
 
 
 def _phases(c: _Checker, raw: Any) -> list[dict]:
@@ -599,7 +632,10 @@ def _phases(c: _Checker, raw: Any) -> list[dict]:
             out.append({"title": "", "length": "", "summary": ""})
             continue
         if ph.get("number") != i + 1:
-            c.fail(path + ("number",), f"phases must be numbered 1, 2, 3... in order: expected {i + 1}, found {ph.get('number')!r}")
+            c.fail(
+                path + ("number",),
+                f"phases must be numbered 1, 2, 3... in order: expected {i + 1}, found {ph.get('number')!r}",
+            )
         out.append({k: c.text(ph.get(k), path + (k,)) or "" for k in ("title", "length", "summary")})
     return out
 
@@ -610,8 +646,11 @@ def _item(c: _Checker, raw: Any, path: tuple, kind: str, week: str | None, place
         return None
     iid, text = it.get("id"), c.text(it.get("text"), path + ("text",))
     if not isinstance(iid, str) or not ITEM_ID.match(iid) or len(iid) > ITEM_ID_MAX:
-        c.fail(path + ("id",), f"{iid!r} is not a valid id: use lowercase letters, digits and single hyphens, "
-                               f"at most {ITEM_ID_MAX} characters (e.g. w01-obj-gradients)")
+        c.fail(
+            path + ("id",),
+            f"{iid!r} is not a valid id: use lowercase letters, digits and single hyphens, "
+            f"at most {ITEM_ID_MAX} characters (e.g. w01-obj-gradients)",
+        )
         return None
     if iid in places:
         c.fail(path + ("id",), f"duplicate id '{iid}' (already used at {_path_str(places[iid])}); ids must be unique")
@@ -621,31 +660,46 @@ def _item(c: _Checker, raw: Any, path: tuple, kind: str, week: str | None, place
 
 
 def _items(c, raw, path, kind, week, places, non_empty=True) -> tuple[Item, ...]:
-    return tuple(x for i, r in enumerate(c.seq(raw, path, non_empty)) if (x := _item(c, r, path + (i,), kind, week, places)))
+    return tuple(
+        x for i, r in enumerate(c.seq(raw, path, non_empty)) if (x := _item(c, r, path + (i,), kind, week, places))
+    )
 
 
-def _weeks(c: _Checker, raw: Any, n_phases: int, guides: dict[str, Guide], places: dict[str, tuple],
-           seen_ids: dict[str, int]) -> list[Week]:
+def _weeks(
+    c: _Checker, raw: Any, n_phases: int, guides: dict[str, Guide], places: dict[str, tuple], seen_ids: dict[str, int]
+) -> list[Week]:
     weeks: list[Week] = []
     expected_start, last_phase = 1, 1
     entries = c.seq(raw, ("weeks",))
     for i, w in enumerate(entries):
         path = ("weeks", i)
-        wk = c.mapping(w, path, ["id", "start", "end", "phase", "title", "hours", "materials", "objectives", "project"], ["practice"])
+        wk = c.mapping(
+            w,
+            path,
+            ["id", "start", "end", "phase", "title", "hours", "materials", "objectives", "project"],
+            ["practice"],
+        )
         if wk is None:
             continue
         start = c.integer(wk.get("start"), path + ("start",), minimum=1)
         end = c.integer(wk.get("end"), path + ("end",), minimum=1, nullable=True)
         if start is not None:
             if start != expected_start:
-                c.fail(path + ("start",), f"weeks must follow on without gaps or overlaps: expected week {expected_start}, found {start}")
+                c.fail(
+                    path + ("start",),
+                    f"weeks must follow on without gaps or overlaps: expected week {expected_start}, found {start}",
+                )
             if end is not None and end < start:
                 c.fail(path + ("end",), f"must not be before start ({start}), found {end}")
             if end is None and i != len(entries) - 1:
                 c.fail(path + ("end",), "only the last week may be open-ended (end: null)")
             expected_start = (end if end is not None else start) + 1
         wid = wk.get("id")
-        want = None if start is None else (f"week-{start:02d}" + (f"-{end:02d}" if end is not None and end != start else ""))
+        want = (
+            None
+            if start is None
+            else (f"week-{start:02d}" + (f"-{end:02d}" if end is not None and end != start else ""))
+        )
         if not isinstance(wid, str) or not WEEK_ID.match(wid):
             c.fail(path + ("id",), f"{wid!r} is not a week id: use week-NN, or week-NN-MM for a block of weeks")
             wid = None
@@ -702,9 +756,11 @@ def _materials(c: _Checker, raw: Any, path: tuple, guides: dict[str, Guide]) -> 
         guide = guides.get(gid) if isinstance(gid, str) else None
         if guide is None:
             known = "" if not guides else f" (known guides: {len(guides)}, e.g. {next(iter(sorted(guides)))})"
-            c.fail(p + ("guide",), f"unknown guide {gid!r}: no docs/guides/{str(gid).lower().replace('_', '-')}.md{known}")
+            c.fail(
+                p + ("guide",), f"unknown guide {gid!r}: no docs/guides/{str(gid).lower().replace('_', '-')}.md{known}"
+            )
 
-        def anchor(value: Any, ap: tuple) -> str | None:
+        def anchor(value: Any, ap: tuple, guide: Guide | None = guide, gid: Any = gid) -> str | None:
             if not isinstance(value, str):
                 c.fail(ap, f"must be a section anchor, found {_kind(value)}")
                 return None
@@ -712,8 +768,11 @@ def _materials(c: _Checker, raw: Any, path: tuple, guides: dict[str, Guide]) -> 
                 c.fail(ap, f"guide {gid} has no section '#{value}' (it has: {', '.join(sorted(guide.anchors))})")
             return value
 
-        sections = tuple(s for j, x in enumerate(c.seq(mt.get("sections", []), p + ("sections",), False))
-                         if (s := anchor(x, p + ("sections", j))))
+        sections = tuple(
+            s
+            for j, x in enumerate(c.seq(mt.get("sections", []), p + ("sections",), False))
+            if (s := anchor(x, p + ("sections", j)))
+        )
         topics = []
         for j, t in enumerate(c.seq(mt.get("topics", []), p + ("topics",), False)):
             tp = c.mapping(t, p + ("topics", j), ["text"], ["section"])
@@ -724,8 +783,16 @@ def _materials(c: _Checker, raw: Any, path: tuple, guides: dict[str, Guide]) -> 
             if text:
                 topics.append(Topic(text, sec))
         label = c.text(mt["label"], p + ("label",)) if "label" in mt else None
-        out.append(Material(str(gid), label, c.flag(mt.get("optional", False), p + ("optional",)),
-                            c.flag(mt.get("choose_one", False), p + ("choose_one",)), sections, tuple(topics)))
+        out.append(
+            Material(
+                str(gid),
+                label,
+                c.flag(mt.get("optional", False), p + ("optional",)),
+                c.flag(mt.get("choose_one", False), p + ("choose_one",)),
+                sections,
+                tuple(topics),
+            )
+        )
     return tuple(out)
 
 
@@ -749,7 +816,10 @@ def _skills(c: _Checker, raw: Any, places: dict[str, tuple]) -> list[SkillLevel]
         if sk is None:
             continue
         if sk.get("level") != i + 1:
-            c.fail(p + ("level",), f"skill levels must be numbered 1, 2, 3... in order: expected {i + 1}, found {sk.get('level')!r}")
+            c.fail(
+                p + ("level",),
+                f"skill levels must be numbered 1, 2, 3... in order: expected {i + 1}, found {sk.get('level')!r}",
+            )
         title = c.text(sk.get("title"), p + ("title",))
         out.append(SkillLevel(i + 1, title or "", _items(c, sk.get("items"), p + ("items",), "skill", None, places)))
     return out
@@ -798,9 +868,15 @@ def _certificates(c: _Checker, raw: Any, week_ids: set[str], places: dict[str, t
                     c.fail(ref_path + (k,), f"unknown {what} {ref!r}")
             if text:
                 reqs.append(Requirement(text, kind, tuple(str(x) for x in refs), count))
-        out.append(Certificate(str(cid), c.text(ct.get("level"), p + ("level",)) or "",
-                               c.text(ct.get("title"), p + ("title",)) or "",
-                               c.text(ct.get("weeks_label"), p + ("weeks_label",)) or "", tuple(reqs)))
+        out.append(
+            Certificate(
+                str(cid),
+                c.text(ct.get("level"), p + ("level",)) or "",
+                c.text(ct.get("title"), p + ("title",)) or "",
+                c.text(ct.get("weeks_label"), p + ("weeks_label",)) or "",
+                tuple(reqs),
+            )
+        )
     return out
 
 

@@ -43,7 +43,7 @@ def main(site: Path) -> int:
             if not url.startswith(SKIP):
                 used[url].add(page.relative_to(site).as_posix())
     with concurrent.futures.ThreadPoolExecutor(max_workers=8) as pool:
-        results = dict(zip(used, pool.map(check, used)))
+        results = dict(zip(used, pool.map(check, used), strict=True))
     broken = {u: r for u, r in results.items() if r}
     for url, reason in sorted(broken.items()):
         print(f"{url}: {reason}\n  used on: {', '.join(sorted(used[url])[:5])}")

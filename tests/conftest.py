@@ -73,16 +73,25 @@ def site_url(built_site):
 
 def chromium_path() -> str:
     found = os.environ.get("CHROMIUM_PATH") or next(
-        (p for n in ("chromium", "chromium-browser", "google-chrome") if (p := shutil.which(n))), None)
+        (p for n in ("chromium", "chromium-browser", "google-chrome") if (p := shutil.which(n))), None
+    )
     if not found:
-        pytest.fail("no Chromium found: run the tests with `python3 tasks.py test`, which installs it, "
-                    "or set CHROMIUM_PATH")
+        pytest.fail(
+            "no Chromium found: run the tests with `python3 tasks.py test`, which installs it, or set CHROMIUM_PATH"
+        )
     return found
 
 
 # Chromium's own background traffic is refused on a closed network; these flags keep it quiet.
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import io
+import itertools
 import re
 import traceback
 from dataclasses import dataclass, field
@@ -77,13 +78,18 @@ def parse_blocks(path: Path, root: Path | None = None) -> list[Block]:
             close = lines[j].strip()
             if close.startswith(fence[0] * len(fence)) and not close.strip(fence[0]):
                 break
-            body.append(lines[j][len(indent):] if lines[j].startswith(indent) else lines[j].lstrip())
+            body.append(lines[j][len(indent) :] if lines[j].startswith(indent) else lines[j].lstrip())
             j += 1
         lang = info.split()[0].lstrip("{.").rstrip("}") if info else ""
         norun = next((t for (_, k, t) in reversed(admonitions) if k == "norun"), None)
         in_norun = any(k == "norun" for (_, k, _t) in admonitions)
         block = Block(page, i + 1, lang, info, "\n".join(body) + "\n", (norun or "") if in_norun else None)
-        if OUTPUT_INFO.match(info) and blocks and blocks[-1].lang == "python" and _only_blank_between(lines, blocks[-1], i):
+        if (
+            OUTPUT_INFO.match(info)
+            and blocks
+            and blocks[-1].lang == "python"
+            and _only_blank_between(lines, blocks[-1], i)
+        ):
             blocks[-1].expected_output = block.code
         blocks.append(block)
         i = j + 1
@@ -116,8 +122,10 @@ def run_page(path: Path, root: Path) -> PageResult:
     for block in blocks:
         if block.norun_reason is not None:
             if not block.norun_reason.strip():
-                raise ExampleError(f"{block.page}:{block.line}: a norun block must say why it does not run here: "
-                                   '!!! norun "needs a download of ..."')
+                raise ExampleError(
+                    f"{block.page}:{block.line}: a norun block must say why it does not run here: "
+                    '!!! norun "needs a download of ..."'
+                )
             result.skipped.append(block)
             continue
         # Pad with blank lines so that tracebacks show the line numbers of the Markdown file.
@@ -125,21 +133,30 @@ def run_page(path: Path, root: Path) -> PageResult:
         try:
             code = compile(source, str(path), "exec")
         except SyntaxError as exc:
-            raise ExampleError(f"{block.page}:{exc.lineno}: syntax error in the block at line {block.line}: {exc.msg}") from None
+            raise ExampleError(
+                f"{block.page}:{exc.lineno}: syntax error in the block at line {block.line}: {exc.msg}"
+            ) from None
         out = io.StringIO()
         try:
             with contextlib.redirect_stdout(out):
                 exec(code, namespace)  # noqa: S102 - running the page's own examples is the point
         except Exception:
             tb = traceback.format_exc(limit=-4)
-            raise ExampleError(f"{block.page}: the python block at line {block.line} failed:\n{tb}\n"
-                               f"--- it printed ---\n{out.getvalue()[-2000:]}") from None
+            raise ExampleError(
+                f"{block.page}: the python block at line {block.line} failed:\n{tb}\n"
+                f"--- it printed ---\n{out.getvalue()[-2000:]}"
+            ) from None
         if block.expected_output is not None:
             got, want = _normalise(out.getvalue()), _normalise(block.expected_output)
             if got != want:
-                diff = "\n".join(f"  line {k + 1}: expected {w!r}, got {g!r}" for k, (w, g) in
-                                 enumerate(zip(want + [""] * len(got), got + [""] * len(want))) if w != g)
-                raise ExampleError(f"{block.page}: the output of the python block at line {block.line} "
-                                   f"differs from the Output block under it:\n{diff}")
+                diff = "\n".join(
+                    f"  line {k + 1}: expected {w!r}, got {g!r}"
+                    for k, (w, g) in enumerate(itertools.zip_longest(want, got, fillvalue=""))
+                    if w != g
+                )
+                raise ExampleError(
+                    f"{block.page}: the output of the python block at line {block.line} "
+                    f"differs from the Output block under it:\n{diff}"
+                )
         result.executed += 1
     return result

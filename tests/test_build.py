@@ -79,7 +79,11 @@ def test_every_week_has_its_page(pages):
 
 
 def test_every_checklist_item_appears_once_on_the_site(pages):
-    raw_ids = [i["id"] for w in RAW["weeks"] for i in w["objectives"] + w.get("practice", {}).get("items", []) + w["project"]["tasks"]]
+    raw_ids = [
+        i["id"]
+        for w in RAW["weeks"]
+        for i in w["objectives"] + w.get("practice", {}).get("items", []) + w["project"]["tasks"]
+    ]
     raw_ids += [i["id"] for s in RAW["skills"] for i in s["items"]]
     seen = Counter(i for p in pages.values() for i in p.items)
     assert sorted(seen) == sorted(raw_ids)
@@ -104,7 +108,12 @@ def test_totals_shown_are_the_sums_of_the_data(built_site):
         h = w["hours"]
         sums[w["phase"]] = (lo + h["min"], None if hi is None or h["max"] is None else hi + h["max"])
     assert {k: hours_label(*v) for k, v in sums.items()} == {
-        1: "65–85 h", 2: "100–120 h", 3: "115–135 h", 4: "135–155 h", 5: "155+ h"}  # the figures
+        1: "65–85 h",
+        2: "100–120 h",
+        3: "115–135 h",
+        4: "135–155 h",
+        5: "155+ h",
+    }  # the figures
     total = hours_label(sum(v[0] for v in sums.values()), None)
     home = text_of(built_site, "index.html")
     for n, (lo, hi) in sums.items():
@@ -172,8 +181,13 @@ def test_a_broken_data_file_fails_the_build_with_file_entry_and_reason(tmp_path)
         shutil.copytree(ROOT / part, project / part, ignore=shutil.ignore_patterns("__pycache__", "vendor"))
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     data = project / "data" / "roadmap.yml"
-    data.write_text(data.read_text(encoding="utf-8").replace("hours: {min: 25, max: 30}", "hours: {min: 35, max: 30}", 1),
-                    encoding="utf-8")
+    data.write_text(
+        data.read_text(encoding="utf-8").replace("hours: {min: 25, max: 30}", "hours: {min: 35, max: 30}", 1),
+        encoding="utf-8",
+    )
     proc = build_site(tmp_path / "out", config=project / "mkdocs.yml")
     assert proc.returncode != 0
-    assert re.search(r"roadmap\.yml:\d+: weeks\[4\]\.hours: min \(35\) must not be greater than max \(30\)", proc.stderr + proc.stdout)
+    assert re.search(
+        r"roadmap\.yml:\d+: weeks\[4\]\.hours: min \(35\) must not be greater than max \(30\)",
+        proc.stderr + proc.stdout,
+    )

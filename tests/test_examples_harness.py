@@ -16,7 +16,9 @@ def page(tmp_path, text):
 
 
 def test_blocks_share_one_namespace_in_page_order(tmp_path):
-    p = page(tmp_path, """\
+    p = page(
+        tmp_path,
+        """\
         ```python
         x = 2
         ```
@@ -26,19 +28,23 @@ def test_blocks_share_one_namespace_in_page_order(tmp_path):
         ```python
         assert x * 21 == 42
         ```
-        """)
+        """,
+    )
     assert run_page(p, tmp_path).executed == 2
 
 
 def test_a_failing_block_names_the_page_and_the_line(tmp_path):
-    p = page(tmp_path, """\
+    p = page(
+        tmp_path,
+        """\
         Intro.
 
         ```python
         y = 1
         assert y == 2, "y is wrong"
         ```
-        """)
+        """,
+    )
     with pytest.raises(ExampleError) as err:
         run_page(p, tmp_path)
     assert "guide.md: the python block at line 3 failed" in str(err.value)
@@ -47,7 +53,9 @@ def test_a_failing_block_names_the_page_and_the_line(tmp_path):
 
 
 def test_norun_blocks_are_skipped_and_counted_with_their_reason(tmp_path):
-    p = page(tmp_path, """\
+    p = page(
+        tmp_path,
+        """\
         !!! norun "Downloads MNIST (11 MB)"
 
             ```python
@@ -57,26 +65,32 @@ def test_norun_blocks_are_skipped_and_counted_with_their_reason(tmp_path):
         ```python
         ok = True
         ```
-        """)
+        """,
+    )
     result = run_page(p, tmp_path)
     assert result.executed == 1
     assert [b.norun_reason for b in result.skipped] == ["Downloads MNIST (11 MB)"]
 
 
 def test_a_norun_block_without_a_reason_is_an_error(tmp_path):
-    p = page(tmp_path, """\
+    p = page(
+        tmp_path,
+        """\
         !!! norun ""
 
             ```python
             pass
             ```
-        """)
+        """,
+    )
     with pytest.raises(ExampleError, match="must say why"):
         run_page(p, tmp_path)
 
 
 def test_a_block_after_a_norun_admonition_runs(tmp_path):
-    p = page(tmp_path, """\
+    p = page(
+        tmp_path,
+        """\
         !!! norun "needs a GPU"
 
             ```python
@@ -88,12 +102,15 @@ def test_a_block_after_a_norun_admonition_runs(tmp_path):
         ```python
         z = 3
         ```
-        """)
+        """,
+    )
     assert run_page(p, tmp_path).executed == 1
 
 
 def test_output_block_is_checked(tmp_path):
-    good = page(tmp_path, """\
+    good = page(
+        tmp_path,
+        """\
         ```python
         print("loss", 0.25)
         ```
@@ -101,9 +118,12 @@ def test_output_block_is_checked(tmp_path):
         ```text title="Output"
         loss 0.25
         ```
-        """)
+        """,
+    )
     assert run_page(good, tmp_path).executed == 1
-    bad = page(tmp_path, """\
+    bad = page(
+        tmp_path,
+        """\
         ```python
         print("loss", 0.5)
         ```
@@ -111,13 +131,16 @@ def test_output_block_is_checked(tmp_path):
         ```text title="Output"
         loss 0.25
         ```
-        """)
+        """,
+    )
     with pytest.raises(ExampleError, match=r"expected 'loss 0.25', got 'loss 0.5'"):
         run_page(bad, tmp_path)
 
 
 def test_output_block_belongs_only_to_the_block_right_above(tmp_path):
-    p = page(tmp_path, """\
+    p = page(
+        tmp_path,
+        """\
         ```python
         print("a")
         ```
@@ -127,13 +150,16 @@ def test_output_block_belongs_only_to_the_block_right_above(tmp_path):
         ```text title="Output"
         b
         ```
-        """)
+        """,
+    )
     (block,) = python_blocks(parse_blocks(p))
     assert block.expected_output is None
 
 
 def test_other_languages_and_indented_fences_are_parsed(tmp_path):
-    p = page(tmp_path, """\
+    p = page(
+        tmp_path,
+        """\
         ```bash
         pip install numpy
         ```
@@ -144,7 +170,8 @@ def test_other_languages_and_indented_fences_are_parsed(tmp_path):
             import math
             assert math.isclose(math.pi, 3.14159, rel_tol=1e-5)
             ```
-        """)
+        """,
+    )
     blocks = parse_blocks(p)
     assert [b.lang for b in blocks] == ["bash", "python"]
     assert run_page(p, tmp_path).executed == 1

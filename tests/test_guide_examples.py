@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from examples import ExampleError, parse_blocks, python_blocks, run_page
+from examples import parse_blocks, python_blocks, run_page
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -24,7 +24,8 @@ def test_page_examples_run(page: Path, monkeypatch, tmp_path):
     SKIPPED[result.page] = result.skipped
     assert result.executed or result.skipped, "no python block ran"
     assert len(result.skipped) <= MAX_NORUN_PER_PAGE, (
-        f"{result.page} has {len(result.skipped)} blocks marked norun; keep them to {MAX_NORUN_PER_PAGE} or fewer")
+        f"{result.page} has {len(result.skipped)} blocks marked norun; keep them to {MAX_NORUN_PER_PAGE} or fewer"
+    )
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: p.relative_to(DOCS).as_posix())
@@ -34,7 +35,8 @@ def test_page_examples_check_their_results(page: Path):
     checked = [b for b in blocks if b.expected_output is not None or re.search(r"^\s*assert\b", b.code, re.M)]
     assert len(checked) * 2 >= len(blocks), (
         f"{page.relative_to(ROOT)}: only {len(checked)} of {len(blocks)} runnable blocks check their result "
-        "(an assert, or an Output block); at least half must")
+        "(an assert, or an Output block); at least half must"
+    )
 
 
 def pytest_terminal_summary_hook(terminalreporter):  # called from conftest's hook

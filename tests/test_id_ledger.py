@@ -10,7 +10,9 @@ LEDGER = Path(__file__).resolve().parent.parent / "data" / "published-ids.txt"
 
 
 def ledger_ids() -> list[str]:
-    return [ln.strip() for ln in LEDGER.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")]
+    return [
+        ln.strip() for ln in LEDGER.read_text(encoding="utf-8").splitlines() if ln.strip() and not ln.startswith("#")
+    ]
 
 
 def test_ledger_has_no_duplicates():
@@ -23,7 +25,8 @@ def test_every_published_id_is_current_or_has_a_successor(roadmap):
     orphaned = [i for i in ledger_ids() if i not in current and i not in roadmap.successors]
     assert not orphaned, (
         "these ids were published and are gone; learners' ticks on them would be lost. Map each in "
-        "data/roadmap.yml `successors:` to the id that replaces it (or to null):\n  " + "\n  ".join(orphaned))
+        "data/roadmap.yml `successors:` to the id that replaces it (or to null):\n  " + "\n  ".join(orphaned)
+    )
 
 
 def test_every_current_id_is_in_the_ledger(roadmap):

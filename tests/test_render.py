@@ -23,12 +23,15 @@ def test_phase_totals_are_the_sums_of_their_weeks(roadmap):
     assert roadmap.hours.label == "570+ h"
 
 
-@pytest.mark.parametrize("src, dst, anchor, want", [
-    ("roadmap/week-01.md", "guides/mathematics-for-ml.md", "calculus", "../guides/mathematics-for-ml.md#calculus"),
-    ("roadmap/week-01.md", "roadmap/week-02.md", None, "week-02.md"),
-    ("index.md", "roadmap/phase-1.md", None, "roadmap/phase-1.md"),
-    ("guides/x.md", "guides/x.md", "top", "#top"),
-])
+@pytest.mark.parametrize(
+    "src, dst, anchor, want",
+    [
+        ("roadmap/week-01.md", "guides/mathematics-for-ml.md", "calculus", "../guides/mathematics-for-ml.md#calculus"),
+        ("roadmap/week-01.md", "roadmap/week-02.md", None, "week-02.md"),
+        ("index.md", "roadmap/phase-1.md", None, "roadmap/phase-1.md"),
+        ("guides/x.md", "guides/x.md", "top", "#top"),
+    ],
+)
 def test_links_are_relative_md_links(src, dst, anchor, want):
     assert render.link(src, dst, anchor) == want
 
@@ -36,7 +39,9 @@ def test_links_are_relative_md_links(src, dst, anchor, want):
 def test_checklist_items_are_labelled_checkboxes_with_their_id():
     html = render.checklist((Item("w01-obj-a", "Use `nn.Module`", "objective", "week-01"),), "Week 1 objectives")
     assert 'aria-label="Week 1 objectives"' in html
-    assert '<input type="checkbox" class="mdx-checklist__box" id="item-w01-obj-a-box" data-mdx-item="w01-obj-a">' in html
+    assert (
+        '<input type="checkbox" class="mdx-checklist__box" id="item-w01-obj-a-box" data-mdx-item="w01-obj-a">' in html
+    )
     assert '<label for="item-w01-obj-a-box">Use <code>nn.Module</code></label>' in html
 
 

@@ -37,7 +37,9 @@ def test_nav_lists_phases_and_weeks_in_roadmap_order(roadmap):
 
 def test_nav_lists_every_guide_in_roadmap_order(roadmap):
     order = list(dict.fromkeys(m.guide for w in roadmap.weeks for m in w.materials))
-    assert [p for p in NAV if p.startswith("guides/") and p != "guides/index.md"] == [roadmap.guides[g].page for g in order]
+    assert [p for p in NAV if p.startswith("guides/") and p != "guides/index.md"] == [
+        roadmap.guides[g].page for g in order
+    ]
     assert len(order) == len(roadmap.guides) == 25
 
 
