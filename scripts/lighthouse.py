@@ -85,13 +85,25 @@ def build(dest: Path) -> None:
 
 
 def measure(url: str, exe: Path, browser: str) -> dict:
-    flags = ("--headless=new --no-sandbox --disable-gpu --disable-background-networking "
-             "--disable-component-update --disable-sync --no-first-run")
+    flags = (
+        "--headless=new --no-sandbox --disable-gpu --disable-background-networking "
+        "--disable-component-update --disable-sync --no-first-run"
+    )
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "report.json"
-        subprocess.run([str(exe), url, "--quiet", "--output=json", f"--output-path={out}", f"--chrome-flags={flags}",
-                        "--only-categories=performance,accessibility,best-practices,seo"],
-                       env=dict(os.environ, CHROME_PATH=browser), check=True)
+        subprocess.run(
+            [
+                str(exe),
+                url,
+                "--quiet",
+                "--output=json",
+                f"--output-path={out}",
+                f"--chrome-flags={flags}",
+                "--only-categories=performance,accessibility,best-practices,seo",
+            ],
+            env=dict(os.environ, CHROME_PATH=browser),
+            check=True,
+        )
         return json.loads(out.read_text(encoding="utf-8"))
 
 
@@ -130,8 +142,10 @@ def main() -> int:
             c = report["categories"]
             items = report["audits"]["network-requests"]["details"]["items"]
             kib = sum(i.get("transferSize", 0) for i in items) / 1024
-            scores = " | ".join(str(round(c[k]["score"] * 100)) for k in ("performance", "accessibility", "best-practices", "seo"))
-            print(f"| {name} (`/{path}`) | {scores} | {kib:.0f} KiB | {len(items)} | {', '.join(failing_audits(report)) or '-'} |")
+            categories = ("performance", "accessibility", "best-practices", "seo")
+            scores = " | ".join(str(round(c[k]["score"] * 100)) for k in categories)
+            below = ", ".join(failing_audits(report)) or "-"
+            print(f"| {name} (`/{path}`) | {scores} | {kib:.0f} KiB | {len(items)} | {below} |")
         server.shutdown()
     return 0
 
