@@ -88,7 +88,7 @@ def serve(args: list[str]) -> int:
     ensure_env("docs")
     cmd = [str(BIN / "mkdocs"), "serve", "--livereload", *args]
     say("serving at http://127.0.0.1:8000 (Ctrl+C to stop)")
-    return subprocess.call(cmd, cwd=ROOT, env=site_env())
+    return subprocess.call(cmd, cwd=ROOT, env=site_env(ROADMAP_GIT_DATES="false"))
 
 
 def build(args: list[str]) -> int:
