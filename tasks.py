@@ -94,7 +94,9 @@ def serve(args: list[str]) -> int:
 def build(args: list[str]) -> int:
     ensure_env("docs,ml")
     cmd = [str(BIN / "mkdocs"), "build", "--clean", *args]
-    return subprocess.call(cmd, cwd=ROOT, env=site_env(ROADMAP_EXECUTE_NOTEBOOKS="true"))
+    env = site_env(ROADMAP_EXECUTE_NOTEBOOKS="true")
+    env.pop("MPLBACKEND")  # Agg would hide the notebooks' plots: let their kernels use the inline backend
+    return subprocess.call(cmd, cwd=ROOT, env=env)
 
 
 def test(args: list[str]) -> int:

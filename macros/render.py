@@ -161,6 +161,15 @@ def week_page(rm: Roadmap, week: Week, page: str) -> str:
         f"**Project:** {md_text(week.project.title)}",
         "",
         checklist(week.project.tasks, f"{week.label} project tasks"),
+        *(
+            [
+                f"**Notebook:** [a worked version of this project]({link(page, week.project.notebook)}), "
+                "to run and compare after your own attempt.",
+                "",
+            ]
+            if week.project.notebook
+            else []
+        ),
         f"**Time commitment:** {hours_range(week.hours)} for the week.",
         "",
     ]
@@ -269,7 +278,11 @@ def roadmap_at_a_glance(rm: Roadmap, page: str) -> str:
 
 
 def phase_summary_table(rm: Roadmap, page: str) -> str:
-    out = ["| Phase | Weeks | Time | Checklist items |", "|---|---|---|---|"]
+    out = [
+        progress_bar("all", "Your progress, all phases"),
+        "| Phase | Weeks | Time | Checklist items |",
+        "|---|---|---|---|",
+    ]
     for phase in rm.phases:
         out.append(
             f"| [{phase.number}. {md_text(phase.title)}]({link(page, phase.page)}) | {phase.weeks_label} | "
@@ -539,7 +552,20 @@ def manifest(rm: Roadmap, base: str) -> dict:
 
 
 def manifest_script(rm: Roadmap, base: str) -> str:
-    data = json.dumps(manifest(rm, base), ensure_ascii=False, separators=(",", ":"))
-    # "</" cannot end the script element early once escaped
-    data = data.replace("</", "<\\/")
-    return f'\n<script type="application/json" id="mdx-manifest">{data}</script>\n'
+    """The manifest as an attribute of a hidden element, read by the progress script.
+
+    Not a <script type="application/json">: Material's instant navigation re-runs every script of the
+    new page as JavaScript, dropping its type and id. An attribute is also kept out of the search index.
+    """
+    return _manifest_element(manifest(rm, base))
+
+
+def successors_script(rm: Roadmap) -> str:
+    """The small manifest of a week page: only the successor map, so renamed ids migrate there too."""
+    return _manifest_element({"schema": 1, "successors": rm.successors})
+
+
+def _manifest_element(data: dict) -> str:
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    text = text.replace("&", "&amp;").replace("'", "&#39;").replace("<", "&lt;").replace(">", "&gt;")
+    return f"\n<div id=\"mdx-manifest\" hidden data-mdx-manifest='{text}'></div>\n"

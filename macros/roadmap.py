@@ -24,6 +24,7 @@ LEVELS = ("beginner", "intermediate", "advanced", "expert")
 # Material shows a page's `status` in the navigation; only planned guides carry one.
 PLANNED = "planned"
 PROJECT_KINDS = ("checkpoint", "capstone")
+NOTEBOOK = re.compile(r"^notebooks/[a-z0-9]+(?:-[a-z0-9]+)*\.py$")
 SCHEMA_VERSION = 1
 
 # A heading with an explicit anchor: "## 1. Linear algebra {#linear-algebra}".
@@ -121,6 +122,7 @@ class Project:
     kind: str
     title: str
     tasks: tuple[Item, ...]
+    notebook: str | None = None  # a worked version: its source path relative to docs/
 
 
 @dataclass(frozen=True)
@@ -565,6 +567,8 @@ def load(data_file: Path, docs_dir: Path) -> Roadmap:
         ) from None
     c = _Checker(rel, lines)
     roadmap = _build(c, raw, guides)
+    if roadmap is not None:
+        _check_notebooks(c, roadmap, docs_dir)
     problems += c.problems
     if problems or roadmap is None:
         raise RoadmapDataError(problems)
@@ -797,7 +801,7 @@ def _materials(c: _Checker, raw: Any, path: tuple, guides: dict[str, Guide]) -> 
 
 
 def _project(c: _Checker, raw: Any, path: tuple, week: str | None, places: dict[str, tuple]) -> Project | None:
-    pj = c.mapping(raw, path, ["kind", "title", "tasks"])
+    pj = c.mapping(raw, path, ["kind", "title", "tasks"], ["notebook"])
     if pj is None:
         return None
     kind = pj.get("kind")
@@ -805,7 +809,20 @@ def _project(c: _Checker, raw: Any, path: tuple, week: str | None, places: dict[
         c.fail(path + ("kind",), f"{kind!r} is not a project kind: use one of {', '.join(PROJECT_KINDS)}")
     title = c.text(pj.get("title"), path + ("title",))
     tasks = _items(c, pj.get("tasks"), path + ("tasks",), "task", week, places)
-    return Project(kind, title, tasks) if kind in PROJECT_KINDS and title else None
+    notebook = c.text(pj["notebook"], path + ("notebook",)) if "notebook" in pj else None
+    if notebook and not NOTEBOOK.match(notebook):
+        c.fail(
+            path + ("notebook",), f"{notebook!r} is not a notebook source: use notebooks/<name>.py (relative to docs/)"
+        )
+    return Project(kind, title, tasks, notebook) if kind in PROJECT_KINDS and title else None
+
+
+def _check_notebooks(c: _Checker, rm: Roadmap, docs_dir: Path) -> None:
+    """A project's notebook must exist; run once the weeks are valid, so weeks[i] is rm.weeks[i]."""
+    for i, week in enumerate(rm.weeks):
+        nb = week.project.notebook
+        if nb and not (docs_dir / nb).is_file():
+            c.fail(("weeks", i, "project", "notebook"), f"no such notebook: docs/{nb} does not exist")
 
 
 def _skills(c: _Checker, raw: Any, places: dict[str, tuple]) -> list[SkillLevel]:

@@ -106,6 +106,7 @@ def browser():
 
 def pytest_terminal_summary(terminalreporter):
     """Report the code examples that do not run here, and why, so that they stay visible and few."""
-    mod = sys.modules.get("test_guide_examples")
-    if mod is not None:
-        mod.pytest_terminal_summary_hook(terminalreporter)
+    for name in ("test_guide_examples", "test_notebooks"):  # the notebooks report their run times
+        mod = sys.modules.get(name)
+        if mod is not None:
+            mod.pytest_terminal_summary_hook(terminalreporter)

@@ -166,6 +166,18 @@ CASES = [
         "phases[5]",
         "phase 6 has no weeks",
     ),
+    (
+        "project notebook that does not exist",
+        lambda d: week(d, 0)["project"].update(notebook="notebooks/week-01-nope.py"),
+        "weeks[0].project.notebook",
+        "no such notebook: docs/notebooks/week-01-nope.py does not exist",
+    ),
+    (
+        "project notebook that is not a notebook source",
+        lambda d: week(d, 1)["project"].update(notebook="roadmap/week-02.md"),
+        "weeks[1].project.notebook",
+        "'roadmap/week-02.md' is not a notebook source",
+    ),
 ]
 
 
@@ -213,6 +225,7 @@ def test_missing_data_file_is_reported(tmp_path):
 def copy_docs(tmp_path: Path) -> Path:
     docs = tmp_path / "docs"
     shutil.copytree(DOCS / "guides", docs / "guides")
+    shutil.copytree(DOCS / "notebooks", docs / "notebooks")  # the weeks' project notebooks must exist
     return docs
 
 

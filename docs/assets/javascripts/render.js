@@ -28,14 +28,18 @@
     }
   }
 
+  // Notebook pages (mkdocs-jupyter) keep a notebook's own $...$ and $$...$$ in its Markdown cells.
+  var DOLLARS = [{ left: "$$", right: "$$", display: true }, { left: "$", right: "$", display: false }];
+
   function renderMath() {
-    var nodes = document.querySelectorAll(".arithmatex:not([data-mdx-done])");
+    var nodes = document.querySelectorAll(".arithmatex:not([data-mdx-done]), .jp-RenderedMarkdown:not([data-mdx-done])");
     if (!nodes.length) return;
     css("katex/katex.min.css");
     load("katex/katex.min.js").then(function () { return load("katex/auto-render.min.js"); }).then(function () {
       nodes.forEach(function (node) {
+        var delimiters = [{ left: "\\(", right: "\\)", display: false }, { left: "\\[", right: "\\]", display: true }];
         window.renderMathInElement(node, {
-          delimiters: [{ left: "\\(", right: "\\)", display: false }, { left: "\\[", right: "\\]", display: true }],
+          delimiters: node.classList.contains("jp-RenderedMarkdown") ? DOLLARS.concat(delimiters) : delimiters,
           throwOnError: false
         });
         node.setAttribute("data-mdx-done", "");

@@ -1,0 +1,198 @@
+/* The progress dashboard: overall, per phase and per week, hours done and to go, the items still open,
+   recent ticks, and the learner's data controls (export, import with a preview, reset with undo, share
+   link). Loaded only on the dashboard page. Text from storage or a file is shown as text, never markup. */
+(function (w, d) {
+  "use strict";
+  if (w.mdxDashboard) return; // instant navigation re-runs this script on each visit
+  var P, cur = null;
+
+  function esc(s) { return String(s).replace(/[&<>"]/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }); }
+  function pct(k, n) { return Math.round(100 * k / (n || 1)) + "%"; }
+  function bar(k, n, label) {
+    return '<progress max="' + (n || 1) + '" value="' + k + '" aria-label="' + esc(label) + '"></progress>';
+  }
+  function hrs(lo, hi, open) {
+    lo = Math.round(lo); hi = Math.round(hi);
+    return (lo == hi ? lo : lo + "\u2013" + hi) + (open ? "+" : "") + " h";
+  }
+  var date = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric" });
+  function day(t) { return date.format(t); }
+
+  /* The report, from a manifest and the ticks; exposed as mdxDashboard.render for the benchmark. */
+  function render(m, root) {
+    var t = P.ticks(), items = {}, phases = "", all = 0, done = 0, open = false, retired = 0, unknown = 0;
+    var H = [0, 0, 0, 0]; // hours: done low, done high, total low, total high
+    var weeks = {};
+    m.items.forEach(function (it) { items[it.id] = it; });
+    for (var id in t) if (!items[id]) { unknown++; if (m.successors && m.successors[id] === null) retired++; }
+    m.weeks.forEach(function (wk) {
+      var k = 0, n = wk.items.length, lo = wk.hours[0], hi = wk.hours[1] == null ? lo : wk.hours[1];
+      wk.items.forEach(function (id) { if (id in t) k++; });
+      // each item weighs its week's estimate divided by the week's item count (low and high apart)
+      var f = k / (n || 1);
+      open = open || wk.hours[1] == null;
+      H[0] += f * lo; H[1] += f * hi; H[2] += lo; H[3] += hi;
+      all += n; done += k;
+      weeks[wk.id] = "<tr><td><a href=\"" + esc(wk.url) + '">' + esc(wk.label + ": " + wk.title) + "</a></td><td>" +
+        bar(k, n, wk.label) + " " + k + " of " + n + "</td><td>" + hrs(f * lo, f * hi) + " of " +
+        hrs(lo, hi, wk.hours[1] == null) + "</td><td>" + (k < n ? '<details data-mdx-open="' + esc(wk.id) + '"><summary>' + (n - k) +
+        " open</summary><ul></ul></details>" : "<strong>\u2713 all done</strong>") + "</td></tr>";
+      weeks[wk.id + "#"] = k;
+      weeks[wk.id + "/"] = n;
+    });
+    m.phases.forEach(function (ph) {
+      var k = 0, n = 0, rows = "", label = "Phase " + ph.number + ": " + ph.title;
+      ph.weeks.forEach(function (id) { rows += weeks[id]; k += weeks[id + "#"]; n += weeks[id + "/"]; });
+      phases += '<h3><a href="' + esc(ph.url) + '">' + esc(label) + "</a>: " + k + " of " + n + " (" + pct(k, n) +
+        ")</h3>" + bar(k, n, label) + '<table><thead><tr><th>Week</th><th>Done</th>' +
+        "<th>Hours done</th><th>Still open</th></tr></thead><tbody>" + rows + "</tbody></table>";
+    });
+    var recent = Object.keys(t).filter(function (id) { return items[id] && t[id]; })
+      .sort(function (a, b) { return t[b] - t[a]; }).slice(0, 10).map(function (id) {
+        return '<li><a href="' + esc(items[id].url) + '">' + esc(items[id].text) + "</a> <time>" + day(t[id]) + "</time></li>";
+      }).join("");
+    var skills = 0, nskills = 0;
+    m.skills.forEach(function (s) { nskills += s.items.length; s.items.forEach(function (id) { if (id in t) skills++; }); });
+    var last = P.last();
+    root.innerHTML = '<p class="mdx-dash__overall"><strong>Overall: ' + done + " of " + all + " items done (" +
+      pct(done, all) + ")</strong> " + bar(done, all, "Overall progress") + "</p><ul>" +
+      "<li>Hours: about " + hrs(H[0], H[1]) + " done, about " + hrs(H[2] - H[0], H[3] - H[1], open) + " to go" +
+      " (of " + hrs(H[2], H[3], open) + ").</li><li>Last activity: " + (last ? "<time>" + day(last) + "</time>" : "none yet") +
+      ".</li><li>Skill self-assessment: " + skills + " of " + nskills + " ticked.</li>" +
+      (unknown ? "<li>Kept from another version of the roadmap: " + unknown + " tick" + (unknown > 1 ? "s" : "") +
+        " for items this version does not list" + (retired ? " (" + retired + " retired)" : "") + ". They are not deleted.</li>" : "") +
+      '</ul><h2 id="by-week">By phase and week</h2>' + phases + '<h2 id="recent">Recently completed</h2>' +
+      (recent ? "<ol>" + recent + "</ol>" : "<p>Nothing ticked yet.</p>");
+  }
+
+  /* A week's open items are listed when its disclosure opens: 2,000 items stay cheap to render. */
+  function fill(e) {
+    var det = e.target, wk = cur && det.getAttribute && det.getAttribute("data-mdx-open"), t = P.ticks(), html = "";
+    if (!wk || !det.open) return;
+    cur.m.weeks.forEach(function (x) {
+      if (x.id == wk) x.items.forEach(function (id) {
+        var it = cur.items[id];
+        if (!(id in t)) html += '<li><a href="' + esc(it.url) + '">' + esc(it.text) + "</a></li>";
+      });
+    });
+    det.querySelector("ul").innerHTML = html;
+  }
+
+  var TOOLS = '<div class="mdx-dash__tools" role="group" aria-label="Your progress data">' +
+    '<button class="md-button" data-act="export">Export to a file</button>' +
+    '<button class="md-button" data-act="import">Import a file\u2026</button>' +
+    '<input type="file" accept=".json,application/json" hidden data-mdx-import aria-label="Progress file to import">' +
+    '<button class="md-button" data-act="share">Share link\u2026</button>' +
+    '<button class="md-button" data-act="undo" disabled>Undo</button>' +
+    '<button class="md-button" data-act="reset">Reset everything\u2026</button>' +
+    '<span><select data-mdx-week aria-label="Week to reset"></select> ' +
+    '<button class="md-button" data-act="reset-week">Reset this week\u2026</button></span></div>' +
+    '<div class="mdx-dash__panel" role="region" aria-label="Confirm" hidden></div>' +
+    '<p class="mdx-dash__msg" role="status" aria-live="polite"></p><div class="mdx-dash__report"></div>';
+
+  function mount() {
+    P = w.mdxProgress;
+    var root = d.getElementById("mdx-dashboard"), m = P && P.manifest();
+    if (!root || !m || !m.items || root.hasAttribute("data-mdx-ready")) return;
+    root.setAttribute("data-mdx-ready", "");
+    root.innerHTML = TOOLS;
+    var q = function (s) { return root.querySelector(s); };
+    var panel = q(".mdx-dash__panel"), msg = q(".mdx-dash__msg"), file = q("[data-mdx-import]");
+    cur = { m: m, root: root, items: {}, refresh: function () {
+      var open = [].map.call(root.querySelectorAll("details[open]"), function (x) { return x.getAttribute("data-mdx-open"); });
+      render(m, q(".mdx-dash__report"));
+      open.forEach(function (id) { var x = q('[data-mdx-open="' + id + '"]'); if (x) x.open = true; });
+      q('[data-act="undo"]').disabled = !P.canUndo();
+    } };
+    m.items.forEach(function (it) { cur.items[it.id] = it; });
+    root.addEventListener("toggle", fill, true);
+    m.weeks.forEach(function (wk) { q("[data-mdx-week]").add(new Option(wk.label + ": " + wk.title, wk.id)); });
+
+    function say(text) { msg.textContent = text; }
+    function close() { panel.hidden = true; panel.textContent = ""; }
+    /* An inline confirmation: lines of text, then buttons; Cancel always closes it. */
+    function ask(lines, actions, extra) {
+      panel.textContent = "";
+      lines.forEach(function (l) { panel.appendChild(d.createElement("p")).textContent = l; });
+      if (extra) panel.appendChild(extra);
+      actions.concat([["Cancel", function () { say("Nothing was changed."); }]]).forEach(function (a, i) {
+        var b = panel.appendChild(d.createElement("button"));
+        b.className = "md-button" + (i ? "" : " md-button--primary");
+        b.textContent = a[0];
+        b.onclick = function () { close(); a[1](); cur.refresh(); };
+      });
+      panel.hidden = false;
+      panel.querySelector("button").focus();
+    }
+    function count(n) { return n + " tick" + (n == 1 ? "" : "s"); }
+    function preview(read) {
+      var inc;
+      try { inc = read(); } catch (e) { close(); return say(e.message + " Nothing was changed."); }
+      var ids = Object.keys(inc.ticks), merge = P.diff(inc, "merge"), repl = P.diff(inc, "replace");
+      var strange = ids.filter(function (id) { return !cur.items[id]; }).length;
+      ask(["This holds " + count(ids.length) + ": " + merge.added.length + " new here, " + merge.kept.length +
+        " already ticked" + (strange ? ", " + strange + " for items this version of the roadmap does not list (kept)" : "") +
+        (inc.skipped ? "; " + inc.skipped + " invalid entries will be ignored" : "") + ".",
+        "Merge adds them to yours; Replace keeps only these and removes " + count(repl.removed.length) +
+        " of yours. Undo brings back what was there."],
+        [["Merge", function () { P.apply(inc, "merge"); say("Merged: " + count(merge.added.length) + " added."); }],
+         ["Replace", function () { P.apply(inc, "replace"); say("Replaced: your progress now holds " + count(ids.length) + "."); }]]);
+    }
+
+    file.onchange = function () {
+      var f = file.files[0];
+      file.value = "";
+      if (!f) return;
+      if (f.size > 512000) return say(P.ERR.large + " Nothing was changed.");
+      f.text().then(function (text) { preview(function () { return P.parse(text); }); });
+    };
+    root.addEventListener("click", function (e) {
+      var a = e.target.closest("[data-act]"), act = a && a.getAttribute("data-act"), n = Object.keys(P.ticks()).length;
+      if (act == "export") {
+        var link = d.createElement("a");
+        link.href = URL.createObjectURL(new Blob([P.exportText()], { type: "application/json" }));
+        link.download = "roadmap-progress-" + new Date().toISOString().slice(0, 10) + ".json";
+        link.click();
+        say("Exported " + count(n) + ". Keep the file: some browsers clear a site's data after a week without a visit.");
+      } else if (act == "import") file.click();
+      else if (act == "share") {
+        var box = d.createElement("input");
+        box.readOnly = true;
+        box.className = "mdx-dash__link";
+        box.setAttribute("aria-label", "Share link");
+        box.value = location.href.split("#")[0] + P.shareHash();
+        ask(["Your " + count(n) + " travel after the #, which browsers never send to a server. " +
+          "Opening the link shows an import preview."],
+          [["Copy the link", function () {
+            (navigator.clipboard ? navigator.clipboard.writeText(box.value) : Promise.reject()).then(
+              function () { say("Link copied."); }, function () { say("Copy the link from the box, it is selected."); });
+          }]], box);
+        box.select();
+      } else if (act == "undo") {
+        if (P.undo()) say("Undone: your progress is back to " + count(Object.keys(P.ticks()).length) + ".");
+        cur.refresh();
+      } else if (act == "reset") {
+        ask(["Reset all " + count(n) + "? Undo brings them back."], [["Reset everything", function () {
+          P.reset(); say("Progress reset. Undo brings it back.");
+        }]]);
+      } else if (act == "reset-week") {
+        var wk = m.weeks.filter(function (x) { return x.id == q("[data-mdx-week]").value; })[0];
+        var k = wk.items.filter(P.has).length;
+        ask(["Reset " + count(k) + " of " + wk.label + "? Undo brings them back."], [["Reset " + wk.label, function () {
+          P.reset(wk.items); say(wk.label + " reset. Undo brings it back.");
+        }]]);
+      }
+    });
+    cur.refresh();
+    if (/^#progress=/.test(location.hash)) {
+      var hash = location.hash;
+      history.replaceState(history.state, "", location.pathname + location.search);
+      preview(function () { return P.parseHash(hash); });
+    }
+  }
+
+  w.mdxDashboard = { render: function (m, root) { P = w.mdxProgress; render(m, root); }, mount: mount };
+  w.mdxProgress && w.mdxProgress.on(function () { if (cur && d.body.contains(cur.root)) cur.refresh(); });
+  mount();
+  document$.subscribe(mount);
+})(window, document);

@@ -1,0 +1,183 @@
+/* The progress store: the one owner of the learner's ticks in this browser. Pure logic over a
+   Storage-like object, so tests can drive it with a fake; window.mdxProgress is the site's instance.
+   Stored format (version 2): {"format":"mdx-progress","version":2,"ticks":{"<item id>":<ms>}}.
+   Version 1 (before ticks had times) was {"version":1,"done":["<item id>",...]}; it is migrated. */
+(function (w) {
+  "use strict";
+  var VERSION = 2, MAX = 512000, ID = /^[A-Za-z0-9][\w.:-]{0,119}$/;
+  var ERR = {
+    large: "This file is too large to be a progress export (over 500 KB).",
+    json: "This file is not JSON, so it is not a progress export.",
+    shape: "This JSON is not a progress export of this site.",
+    version: "This export comes from a newer version of the site."
+  };
+  var NO_STORE = "This browser does not let the site keep data: ticks last until you close this tab. " +
+    "Export them from the dashboard to keep them.";
+
+  function fail(code) { var e = new Error(ERR[code]); e.code = code; throw e; }
+  function copy(t) { var o = Object.create(null); for (var k in t) o[k] = t[k]; return o; }
+
+  /* Any stored or exported text -> {ticks, skipped}; throws an Error with .code and a readable message.
+     Values are only ever data: ids must look like ids, times must be numbers, the rest is skipped. */
+  function parse(text) {
+    if (typeof text != "string") fail("shape");
+    if (text.length > MAX) fail("large");
+    var d, src, ticks = Object.create(null), skipped = 0;
+    try { d = JSON.parse(text); } catch (e) { fail("json"); }
+    if (!d || typeof d != "object" || Array.isArray(d)) fail("shape");
+    if (typeof d.version == "number" && d.version > VERSION) fail("version");
+    if (d.version === 1 && Array.isArray(d.done)) {
+      src = {};
+      d.done.forEach(function (id) { src[id] = 0; }); // version 1 kept no times: 0 means "unknown"
+    } else if (d.version === VERSION && d.ticks && typeof d.ticks == "object" && !Array.isArray(d.ticks)) {
+      src = d.ticks;
+    } else fail("shape");
+    Object.keys(src).forEach(function (id) {
+      var t = src[id];
+      if (ID.test(id) && typeof t == "number" && t >= 0 && t < 1e14) ticks[id] = t; else skipped++;
+    });
+    return { ticks: ticks, skipped: skipped };
+  }
+
+  /* A share link's fragment (#progress=id~time36,id~time36) -> the same shape as parse(). */
+  function parseHash(hash) {
+    var m = /^#?progress=(.*)$/.exec(hash || "");
+    if (!m) fail("shape");
+    if (m[1].length > MAX) fail("large");
+    var done = {};
+    decodeURIComponent(m[1]).split(",").forEach(function (p) {
+      if (p) { var a = p.split("~"); done[a[0]] = a[1] ? parseInt(a[1], 36) : 0; }
+    });
+    return parse(JSON.stringify({ version: VERSION, ticks: done }));
+  }
+
+  /* The storage key of a site, from the URL of this script: two forks on one origin never collide. */
+  function keyFor(scriptUrl) {
+    return "mdx-progress:" + new URL("../../../", scriptUrl).pathname;
+  }
+
+  function create(storage, key) {
+    var ticks = Object.create(null), undoTicks = null, subs = [];
+    var api = { key: key, version: VERSION, live: !!storage, notices: [] };
+
+    function lost() {
+      if (api.live) { api.live = false; api.notices.push(NO_STORE); }
+    }
+    function get(k) {
+      try { return storage.getItem(k); } catch (e) { lost(); return null; }
+    }
+    function put(k, v) {
+      if (!api.live) return;
+      try { v == null ? storage.removeItem(k) : storage.setItem(k, v); } catch (e) { lost(); }
+    }
+    function text(extra) {
+      var o = { format: "mdx-progress", version: VERSION, ticks: ticks };
+      for (var k in extra) o[k] = extra[k];
+      return JSON.stringify(o);
+    }
+    function save() {
+      put(key, text());
+      subs.forEach(function (f) { f(); });
+    }
+    function backup() {
+      undoTicks = copy(ticks);
+      put(key + ":backup", text());
+    }
+
+    /* (Re)read storage: after another tab wrote, or when the page comes back from the bfcache. */
+    api.reload = function () {
+      read();
+      subs.forEach(function (f) { f(); });
+    };
+    function read() {
+      if (!api.live) return;
+      put(key + ":probe", "1");
+      put(key + ":probe", null);
+      var raw = api.live ? get(key) : null;
+      if (raw == null) { if (api.live) ticks = Object.create(null); return; }
+      try {
+        ticks = parse(raw).ticks;
+        if (JSON.parse(raw).version !== VERSION) put(key, text()); // migrated forward once, then written in the current version
+      } catch (e) {
+        // corrupt or foreign: set aside where it can be recovered, and start afresh
+        var aside = key + ":set-aside:" + Date.now();
+        put(aside, raw);
+        put(key, null);
+        ticks = Object.create(null);
+        api.notices.push("The progress saved in this browser could not be read (" + e.message.replace(/\.$/, "") +
+          "), so it was set aside under the key \u201c" + aside + "\u201d and this page starts afresh.");
+      }
+    }
+    api.has = function (id) { return id in ticks; };
+    api.ticks = function () { return copy(ticks); };
+    api.last = function () { var m = 0; for (var k in ticks) m = Math.max(m, ticks[k]); return m; };
+    api.set = function (id, on) {
+      if (!ID.test(id) || on == api.has(id)) return;
+      if (on) ticks[id] = Date.now(); else delete ticks[id];
+      save();
+    };
+    api.on = function (f) { subs.push(f); };
+
+    /* Retired ids move to their successors (following chains); ids retired for good (null) are kept. */
+    api.migrate = function (successors) {
+      var n = 0;
+      Object.keys(successors || {}).forEach(function (old) {
+        if (!(old in ticks)) return;
+        var to = successors[old], hops = 0;
+        while (to && to in successors && hops++ < 50) to = successors[to];
+        if (!to || !ID.test(to)) return;
+        if (!(to in ticks)) ticks[to] = ticks[old];
+        delete ticks[old];
+        n++;
+      });
+      if (n) save();
+      return n;
+    };
+
+    api.exportText = function () { return text({ site: key, exported: new Date().toISOString() }); };
+    api.shareHash = function () {
+      return "#progress=" + Object.keys(ticks).map(function (k) { return k + "~" + ticks[k].toString(36); }).join(",");
+    };
+    /* What an import would change: ids added, ids removed (replace only), ids already ticked. */
+    api.diff = function (incoming, mode) {
+      var add = [], keep = [], drop = [];
+      for (var k in incoming.ticks) (k in ticks ? keep : add).push(k);
+      if (mode == "replace") for (k in ticks) if (!(k in incoming.ticks)) drop.push(k);
+      return { added: add, kept: keep, removed: drop, skipped: incoming.skipped };
+    };
+    api.apply = function (incoming, mode) {
+      backup();
+      if (mode == "replace") ticks = copy(incoming.ticks);
+      else for (var k in incoming.ticks) if (!(k in ticks)) ticks[k] = incoming.ticks[k];
+      save();
+    };
+    /* Reset everything, or only the given ids (one week); undo() brings it back. */
+    api.reset = function (ids) {
+      backup();
+      if (ids) ids.forEach(function (id) { delete ticks[id]; }); else ticks = Object.create(null);
+      save();
+    };
+    api.canUndo = function () { return !!undoTicks; };
+    api.undo = function () {
+      if (!undoTicks) return false;
+      ticks = undoTicks;
+      undoTicks = null;
+      save();
+      return true;
+    };
+    read();
+    return api;
+  }
+
+  var storage = null;
+  try { storage = w.localStorage; } catch (e) { /* disabled: the getter itself throws */ }
+  var src = document.currentScript ? document.currentScript.src : location.href;
+  var store = create(storage, keyFor(src));
+  if (!storage) store.notices.push(NO_STORE);
+  store.create = create;
+  store.parse = parse;
+  store.parseHash = parseHash;
+  store.keyFor = keyFor;
+  store.ERR = ERR;
+  w.mdxProgress = store;
+})(window);

@@ -1,0 +1,134 @@
+"""The learners' TEST_SUITE.py: it passes on a good setup, offline and quickly, and on a bad one it fails
+with a table and a fix instead of a traceback."""
+
+from __future__ import annotations
+
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SCRIPT = ROOT / "docs" / "downloads" / "TEST_SUITE.py"
+BUDGET_S = 30  # the promise on the setup page
+
+# Loaded first by Python at start-up (it is on PYTHONPATH): any attempt to reach the network fails.
+NO_NETWORK = """
+import socket
+def _refuse(*args, **kwargs):
+    raise OSError("network access attempted during TEST_SUITE.py")
+socket.socket.connect = _refuse
+socket.create_connection = _refuse
+"""
+
+
+def run_suite(tmp_path: Path, shims: dict[str, str] | None = None):
+    """Run the script as a learner would, with `shims` (module name -> code) shadowing real packages."""
+    shim_dir = tmp_path / "shims"
+    shim_dir.mkdir()
+    (shim_dir / "sitecustomize.py").write_text(NO_NETWORK, encoding="utf-8")
+    for name, code in (shims or {}).items():
+        (shim_dir / name).mkdir()
+        (shim_dir / name / "__init__.py").write_text(code, encoding="utf-8")
+    env = dict(os.environ, PYTHONPATH=str(shim_dir), PYTHONIOENCODING="utf-8")
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    proc = subprocess.run(
+        [sys.executable, str(SCRIPT)],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=300,
+    )
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu_after.ru_utime - cpu_before.ru_utime) + (cpu_after.ru_stime - cpu_before.ru_stime)
+    return proc, time.perf_counter() - start, cpu
+
+
+def row(stdout: str, name: str) -> str:
+    """The table row of one check."""
+    found = [line for line in stdout.splitlines() if line.strip().startswith(name + " ")]
+    assert found, f"no row for {name!r} in:\n{stdout}"
+    return found[0]
+
+
+def test_passes_on_the_project_environment_offline_and_fast(tmp_path):
+    proc, wall, cpu = run_suite(tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.rstrip().endswith("All tests passed ✓")
+    assert " FAIL " not in proc.stdout and "Traceback" not in proc.stderr
+    for check in (
+        "Python version",
+        "package numpy",
+        "package torch",
+        "NumPy linear algebra",
+        "PyTorch device",
+        "gradient check",
+        "linear regression (GD vs closed form)",
+        "softmax and cross-entropy stability",
+    ):
+        assert " PASS " in row(proc.stdout, check)
+    # CPU time, not wall time: a busy test machine must not fail a script that is fast on its own.
+    assert cpu < BUDGET_S, (
+        f"TEST_SUITE.py used {cpu:.1f} s of CPU (wall {wall:.1f} s); the promise is under {BUDGET_S} s"
+    )
+
+
+def test_missing_required_package_fails_with_a_fix(tmp_path):
+    proc, _, _ = run_suite(tmp_path, {"torch": "raise ImportError('hidden by the test')"})
+    assert proc.returncode == 1
+    assert " FAIL " in row(proc.stdout, "package torch")
+    assert " SKIP " in row(proc.stdout, "PyTorch device")
+    assert 'pip install "torch>=' in proc.stdout
+    assert "guides/troubleshooting-guide/#setup" in proc.stdout
+    assert "All tests passed" not in proc.stdout
+    assert "Traceback" not in proc.stdout + proc.stderr
+    # the other checks still ran
+    assert " PASS " in row(proc.stdout, "gradient check")
+
+
+def test_missing_optional_package_is_a_warning_not_a_failure(tmp_path):
+    proc, _, _ = run_suite(tmp_path, {"tensorboard": "raise ImportError('hidden by the test')"})
+    assert proc.returncode == 0, proc.stdout
+    assert " WARN " in row(proc.stdout, "package tensorboard")
+    assert proc.stdout.rstrip().endswith("All tests passed ✓")
+
+
+def test_broken_numpy_is_reported_not_crashed(tmp_path):
+    """A package that raises something other than ImportError on import (a half-installed NumPy)."""
+    proc, _, _ = run_suite(tmp_path, {"numpy": "raise RuntimeError('a broken install')"})
+    assert proc.returncode == 1
+    assert " FAIL " in row(proc.stdout, "package numpy")
+    assert " SKIP " in row(proc.stdout, "NumPy linear algebra")
+    assert "Some tests FAILED" in proc.stdout and "All tests passed" not in proc.stdout
+    assert "Traceback" not in proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2.13.0+cpu", (2, 13, 0)),
+        ("1.26.4", (1, 26, 4)),
+        ("2.0.0rc1", (2, 0, 0)),
+        ("3.11.2.post1", (3, 11, 2)),
+        ("unknown", ()),
+    ],
+)
+def test_versions_compare_as_numbers(text, expected):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("TEST_SUITE", SCRIPT)
+    TEST_SUITE = importlib.util.module_from_spec(spec)
+    dont_write, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # no __pycache__ inside docs/
+    try:
+        spec.loader.exec_module(TEST_SUITE)
+    finally:
+        sys.dont_write_bytecode = dont_write
+    assert TEST_SUITE.version_tuple(text) == expected
+    assert TEST_SUITE.version_tuple("1.10") > TEST_SUITE.version_tuple("1.9")
