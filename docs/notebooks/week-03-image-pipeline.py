@@ -65,7 +65,7 @@ device = torch.device("cuda" if torch.cuda.is_available() else "cpu")
 print(f"torch {torch.__version__} on {device}; {cfg}")
 
 # %% [markdown]
-# ## 1. Data: a custom `Dataset`
+# ## 1. Data: a custom Dataset
 #
 # A `Dataset` needs two methods: `__len__` and `__getitem__`, which returns one (image, label) pair.
 # Keep the images as one tensor of shape `(N, channels, height, width)` and apply the transform per
