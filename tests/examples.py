@@ -131,7 +131,8 @@ def run_page(path: Path, root: Path) -> PageResult:
         # Pad with blank lines so that tracebacks show the line numbers of the Markdown file.
         source = "\n" * block.line + block.code
         try:
-            code = compile(source, str(path), "exec")
+            # dont_inherit: the page must not run under this module's `from __future__` imports
+            code = compile(source, str(path), "exec", dont_inherit=True)
         except SyntaxError as exc:
             raise ExampleError(
                 f"{block.page}:{exc.lineno}: syntax error in the block at line {block.line}: {exc.msg}"

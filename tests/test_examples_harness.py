@@ -175,3 +175,19 @@ def test_other_languages_and_indented_fences_are_parsed(tmp_path):
     blocks = parse_blocks(p)
     assert [b.lang for b in blocks] == ["bash", "python"]
     assert run_page(p, tmp_path).executed == 1
+
+
+def test_blocks_do_not_inherit_the_harness_future_imports(tmp_path):
+    """Under `from __future__ import annotations`, pydantic and dataclass examples behave differently."""
+    p = page(
+        tmp_path,
+        """\
+        ```python
+        def f(x: int) -> int:
+            return x
+
+        assert f.__annotations__["x"] is int
+        ```
+        """,
+    )
+    assert run_page(p, tmp_path).executed == 1
