@@ -31,6 +31,7 @@ def roadmap():
 def build_site(dest: Path, config: Path | None = None, **env_vars: str) -> subprocess.CompletedProcess:
     """A strict build into dest; returns the finished process (check returncode and stderr)."""
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1", **env_vars)
+    env.pop("ROADMAP_EXECUTE_NOTEBOOKS", None)  # tests/test_notebooks.py runs the notebooks themselves
     cmd = [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(dest)]
     if config:
         cmd += ["-f", str(config)]
@@ -52,10 +53,10 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 
 @contextlib.contextmanager
-def serve_dir(directory: Path):
-    """Serve a folder on a free loopback port, as a static host would; yields the base URL."""
+def serve_dir(directory: Path, port: int = 0):
+    """Serve a folder on loopback (a free port unless one is given), as a static host would; yields the base URL."""
     handler = functools.partial(_QuietHandler, directory=str(directory))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:

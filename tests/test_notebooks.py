@@ -20,9 +20,9 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ROOT, build_site
 from macros import render
 
-ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 NOTEBOOKS = sorted((DOCS / "notebooks").glob("*.py"))
 BUDGET_S = 60  # CPU seconds per notebook (issue: under a minute on 2 cores)
@@ -138,15 +138,7 @@ def test_notebook_pages_offer_the_ipynb_and_no_colab_link_without_a_repository(b
 
 @pytest.mark.slow
 def test_colab_link_appears_when_the_repository_is_known(tmp_path):
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", REPO_URL="https://github.com/example/roadmap/", REPO_BRANCH="main")
-    env.pop("ROADMAP_EXECUTE_NOTEBOOKS", None)
-    proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "--quiet", "-d", str(tmp_path)],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    proc = build_site(tmp_path, REPO_URL="https://github.com/example/roadmap/", REPO_BRANCH="main")
     assert proc.returncode == 0, proc.stderr
     html = (tmp_path / "notebooks" / "week-02-mlp-digits" / "index.html").read_text(encoding="utf-8")
     assert (

@@ -4,14 +4,13 @@ export/import/reset/undo/share on the dashboard, accessibility, and the page wit
 from __future__ import annotations
 
 import json
-import os
 import socket
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from conftest import build_site
+from conftest import build_site, serve_dir
 
 pytestmark = pytest.mark.browser
 
@@ -421,31 +420,16 @@ def test_dashboard_controls_have_accessible_names(page, site_url):
 def instant_url(tmp_path_factory):
     """The site built with site_url set to where it is served, as on GitHub Pages: Material's instant
     navigation is only active when the sitemap's addresses match the page's."""
-    import functools
-    import http.server
-    import threading
-
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     url = f"http://127.0.0.1:{port}/"
     dest = tmp_path_factory.mktemp("site-instant")
-    old = os.environ.get("SITE_URL")
-    os.environ["SITE_URL"] = url
-    try:
-        proc = build_site(dest)
-    finally:
-        os.environ.pop("SITE_URL") if old is None else os.environ.__setitem__("SITE_URL", old)
+    proc = build_site(dest, SITE_URL=url)
     assert proc.returncode == 0, proc.stderr
-
-    class Quiet(http.server.SimpleHTTPRequestHandler):
-        def log_message(self, *args):
-            pass
-
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), functools.partial(Quiet, directory=str(dest)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield url
-    server.shutdown()
+    with serve_dir(dest, port) as served:
+        assert served == url
+        yield url
 
 
 def instant_ready(page):
