@@ -63,7 +63,7 @@ def define_env(env) -> None:
         if week.page != page_path():
             raise MacroError(f"{page_path()}: week '{wid}' must live at docs/{week.page}")
         describe(render.week_description(rm, week))
-        return render.week_page(rm, week, page_path()) + render.successors_script(rm)
+        return render.week_page(rm, week, page_path()) + render.successors_script(rm) + render.plan_script(rm)
 
     @env.macro
     def phase_page() -> str:

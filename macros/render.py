@@ -138,6 +138,8 @@ def week_page(rm: Roadmap, week: Week, page: str) -> str:
         f"[{md_text(phase_title(phase))}]({link(page, phase.page)}) · "
         f"**Time commitment:** {hours_range(week.hours)} · {n_items} checklist items",
         progress_bar(week.id, f"{week.label} progress"),
+        f'<p class="mdx-plan-line" data-mdx-plan="{week.id}" hidden></p>',
+        "",
         "## Study materials {#study-materials}",
         "",
         "\n".join(_material(rm, m, page) for m in week.materials),
@@ -171,6 +173,9 @@ def week_page(rm: Roadmap, week: Week, page: str) -> str:
             else []
         ),
         f"**Time commitment:** {hours_range(week.hours)} for the week.",
+        "",
+        f'<div class="mdx-journal" data-mdx-journal="{week.id}" '
+        f'data-mdx-label="{html.escape(week.label)}" hidden></div>',
         "",
     ]
     out.append(week_neighbours(rm, week, page))
@@ -485,7 +490,12 @@ def certificates(rm: Roadmap, page: str) -> str:
             "",
         ]
         out += _requirement(rm, c, page)
-        out.append("")
+        label = html.escape(f"Your status: {c.title}")
+        out += [
+            "",
+            f'<div class="mdx-cert" data-mdx-cert="{c.id}" role="region" aria-label="{label}" hidden></div>',
+            "",
+        ]
     return "\n".join(out)
 
 
@@ -515,6 +525,9 @@ def manifest(rm: Roadmap, base: str) -> dict:
                 "url": url(w.page),
                 "hours": [w.hours.min, w.hours.max],
                 "items": [i.id for i in w.items],
+                "project": w.project.title,
+                "tasks": [i.id for i in w.project.tasks],
+                "study": _study(rm, w, url),
             }
         )
     items = [
@@ -551,6 +564,21 @@ def manifest(rm: Roadmap, base: str) -> dict:
     }
 
 
+def _study(rm: Roadmap, w: Week, url) -> list[list[str]]:
+    """Where a week's objectives are taught: [title, url] of each assigned guide section (or guide)."""
+    out = []
+    for m in w.materials:
+        g = rm.guides[m.guide]
+        for s in m.sections or (None,):
+            out.append([f"{g.title}: {_section_title(g, s)}" if s else g.title, url(g.page, s)])
+    return out
+
+
+def plan_data(rm: Roadmap) -> list[list]:
+    """What a week page needs to place itself in the learner's plan: [id, phase, low h, high h, item ids...]."""
+    return [[w.id, w.phase, w.hours.min, w.hours.max, *(i.id for i in w.items)] for w in rm.weeks]
+
+
 def manifest_script(rm: Roadmap, base: str) -> str:
     """The manifest as an attribute of a hidden element, read by the progress script.
 
@@ -563,6 +591,12 @@ def manifest_script(rm: Roadmap, base: str) -> str:
 def successors_script(rm: Roadmap) -> str:
     """The small manifest of a week page: only the successor map, so renamed ids migrate there too."""
     return _manifest_element({"schema": 1, "successors": rm.successors})
+
+
+def plan_script(rm: Roadmap) -> str:
+    """A week page's plan data, in an element of its own (the successors manifest stays as it was)."""
+    text = json.dumps(plan_data(rm), separators=(",", ":")).replace("&", "&amp;").replace("'", "&#39;")
+    return f"\n<div id=\"mdx-plan-data\" hidden data-mdx-plan-data='{text}'></div>\n"
 
 
 def _manifest_element(data: dict) -> str:

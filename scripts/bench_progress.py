@@ -34,11 +34,21 @@ OWN = [
     "assets/javascripts/render.js",
     "assets/javascripts/progress/store.js",
     "assets/javascripts/progress/bind.js",
+    "assets/javascripts/progress/plan.js",
     "assets/javascripts/progress/dashboard.js",
+    "assets/javascripts/progress/planner.js",
     "assets/stylesheets/site.css",
     "assets/stylesheets/progress.css",
 ]
+# what each kind of page loads of them (the dashboard-only scripts come from overrides/main.html)
+PAGES = {
+    "week page": [f for f in OWN if not f.endswith(("dashboard.js", "planner.js"))],
+    "dashboard": OWN,
+    "certificates": [f for f in OWN if not f.endswith("dashboard.js")],
+    "other pages": [f for f in OWN if not f.endswith(("dashboard.js", "planner.js", "plan.js"))],
+}
 BYTES_BUDGET, RENDER_BUDGET_MS = 8 * 1024, 16.0
+PAGE_BUDGET = 12 * 1024  # the site's own JS + CSS a week page loads, gzipped as served
 
 
 def tool(name: str) -> str | None:
@@ -183,6 +193,14 @@ def main() -> None:
         f"{'total (budget ' + str(BYTES_BUDGET) + ' B)':<44} {sum(r[1] for r in rows):>7} "
         f"{sum(r[2] for r in rows):>7} {total:>11}  {'OK' if total <= BYTES_BUDGET else 'OVER BUDGET'}"
     )
+    print()
+    by = {r[0]: r for r in rows}
+    head = f"{'page loads (own JS + CSS)':<44} {'raw B':>7} {'gzip B':>7} {'min+gzip B':>11}"
+    print(f"{head}  budget {PAGE_BUDGET} B gzipped as served")
+    for name, files in PAGES.items():
+        raw, g, m = (sum(by[f][i] for f in files) for i in (1, 2, 3))
+        verdict = "OK" if g <= PAGE_BUDGET else "OVER BUDGET"
+        print(f"{name + ' (' + str(len(files)) + ' files)':<44} {raw:>7} {g:>7} {m:>11}  {verdict}")
     print()
     load = f", load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs" if hasattr(os, "getloadavg") else ""
     print(f"{'measure':<44} result{load}")

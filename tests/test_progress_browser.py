@@ -227,7 +227,7 @@ def test_older_schema_version_in_storage_is_migrated(page, site_url):
     seed(page, site_url, {"version": 1, "done": [FIRST]})
     page.goto(site_url + WEEK1)
     expect(page.locator(BOXES).first).to_be_checked()
-    assert stored(page)["version"] == 2 and list(ticks(page)) == [FIRST]
+    assert stored(page)["version"] == 3 and list(ticks(page)) == [FIRST]
 
 
 def test_renamed_item_keeps_its_progress(page, site_url):

@@ -55,14 +55,14 @@ def test_unticking_removes_the_id_from_storage(js):
 
 def test_state_is_written_versioned_with_a_format_marker(js):
     data = js("var [s, p] = mk(); p.set('w01-a', true); return JSON.parse(s.data.k);")
-    assert data["format"] == "mdx-progress" and data["version"] == 2 and list(data["ticks"]) == ["w01-a"]
+    assert data["format"] == "mdx-progress" and data["version"] == 3 and list(data["ticks"]) == ["w01-a"]
 
 
 def test_version_1_data_is_migrated_forward_and_rewritten(js):
     old = json.dumps({"version": 1, "done": ["w01-a", "w02-b"]})
     data = js("var [s, p] = mk({k: arg}); return [p.has('w01-a'), p.has('w02-b'), JSON.parse(s.data.k)];", old)
     assert data[:2] == [True, True]
-    assert data[2]["version"] == 2 and data[2]["ticks"] == {"w01-a": 0, "w02-b": 0}
+    assert data[2]["version"] == 3 and data[2]["ticks"] == {"w01-a": 0, "w02-b": 0}
 
 
 @pytest.mark.parametrize("raw", ["{not json", '["a list"]', '{"some": "other app"}', '{"version": 99, "ticks": {}}'])
@@ -117,7 +117,7 @@ def test_unknown_ids_survive_a_reload(js):
         ("hello", "json"),
         ("[1, 2]", "shape"),
         ('{"version": 2, "ticks": ["w01-a"]}', "shape"),
-        ('{"version": 3, "ticks": {}}', "version"),
+        ('{"version": 4, "ticks": {}}', "version"),
         ('{"version": 2, "ticks": {}, "pad": "' + "x" * 600_000 + '"}', "large"),
     ],
 )

@@ -1,10 +1,12 @@
 /* The progress store: the one owner of the learner's ticks in this browser. Pure logic over a
    Storage-like object, so tests can drive it with a fake; window.mdxProgress is the site's instance.
-   Stored format (version 2): {"format":"mdx-progress","version":2,"ticks":{"<item id>":<ms>}}.
-   Version 1 (before ticks had times) was {"version":1,"done":["<item id>",...]}; it is migrated. */
+   Stored format (version 3): {"format":"mdx-progress","version":3,"ticks":{"<item id>":<ms>},"plan":{"hours":10,
+   "start":"2026-03-02"},"reviews":{"done":{"<id>~<stage>":<ms>},"off":{"<id>":1},"disabled":false},
+   "journal":{"<week id>":"text"},"name":"text"} (all but ticks optional). Version 2 had only ticks; version 1
+   (before ticks had times) was {"version":1,"done":["<item id>",...]}; both are migrated. */
 (function (w) {
   "use strict";
-  var VERSION = 2, MAX = 512000, ID = /^[A-Za-z0-9][\w.:-]{0,119}$/;
+  var VERSION = 3, MAX = 512000, NOTE = 2000, ID = /^[A-Za-z0-9][\w.:-]{0,119}$/;
   var ERR = {
     large: "This file is too large to be a progress export (over 500 KB).",
     json: "This file is not JSON, so it is not a progress export.",
@@ -29,15 +31,48 @@
     if (d.version === 1 && Array.isArray(d.done)) {
       src = {};
       d.done.forEach(function (id) { src[id] = 0; }); // version 1 kept no times: 0 means "unknown"
-    } else if (d.version === VERSION && d.ticks && typeof d.ticks == "object" && !Array.isArray(d.ticks)) {
+    } else if ((d.version === 2 || d.version === VERSION) && d.ticks && typeof d.ticks == "object" && !Array.isArray(d.ticks)) {
       src = d.ticks;
     } else fail("shape");
     Object.keys(src).forEach(function (id) {
       var t = src[id];
       if (ID.test(id) && typeof t == "number" && t >= 0 && t < 1e14) ticks[id] = t; else skipped++;
     });
-    return { ticks: ticks, skipped: skipped };
+    var x = extras(d);
+    return { ticks: ticks, skipped: skipped + x.skipped, extra: x.extra };
   }
+
+  function obj(o) { return o && typeof o == "object" && !Array.isArray(o); }
+  /* The optional sections (version 3), validated field by field: anything else is skipped, never kept. */
+  function extras(d) {
+    var x = {}, n = 0, day = /^\d{4}-\d{2}-\d{2}$/;
+    if (obj(d.plan)) {
+      var h = d.plan.hours;
+      x.plan = {};
+      if (typeof h == "number" && h > 0 && h <= 168) x.plan.hours = h; else if (h != null) n++;
+      if (typeof d.plan.start == "string" && day.test(d.plan.start)) x.plan.start = d.plan.start;
+      else if (d.plan.start != null) n++;
+    }
+    if (obj(d.reviews)) {
+      var r = d.reviews, done = Object.create(null), off = Object.create(null);
+      if (obj(r.done)) Object.keys(r.done).forEach(function (k) {
+        var t = r.done[k];
+        if (/~[0-2]$/.test(k) && ID.test(k.slice(0, -2)) && typeof t == "number" && t >= 0 && t < 1e14) done[k] = t; else n++;
+      });
+      if (obj(r.off)) Object.keys(r.off).forEach(function (k) { if (ID.test(k)) off[k] = 1; else n++; });
+      x.reviews = { done: done, off: off, disabled: r.disabled === true };
+    }
+    if (obj(d.journal)) {
+      x.journal = Object.create(null);
+      Object.keys(d.journal).forEach(function (k) {
+        var t = d.journal[k];
+        if (ID.test(k) && typeof t == "string" && t.length <= NOTE) { if (t) x.journal[k] = t; } else n++;
+      });
+    }
+    if (typeof d.name == "string" && d.name.length <= 200) x.name = d.name; else if (d.name != null) n++;
+    return { extra: x, skipped: n };
+  }
+  function clone(v) { return JSON.parse(JSON.stringify(v)); }
 
   /* A share link's fragment (#progress=id~time36,id~time36) -> the same shape as parse(). */
   function parseHash(hash) {
@@ -48,7 +83,7 @@
     decodeURIComponent(m[1]).split(",").forEach(function (p) {
       if (p) { var a = p.split("~"); done[a[0]] = a[1] ? parseInt(a[1], 36) : 0; }
     });
-    return parse(JSON.stringify({ version: VERSION, ticks: done }));
+    return parse(JSON.stringify({ version: 2, ticks: done }));
   }
 
   /* The storage key of a site, from the URL of this script: two forks on one origin never collide. */
@@ -57,7 +92,7 @@
   }
 
   function create(storage, key) {
-    var ticks = Object.create(null), undoTicks = null, subs = [];
+    var ticks = Object.create(null), extra = {}, undoTicks = null, undoExtra = null, subs = [];
     var api = { key: key, version: VERSION, live: !!storage, notices: [] };
 
     function lost() {
@@ -70,9 +105,10 @@
       if (!api.live) return;
       try { v == null ? storage.removeItem(k) : storage.setItem(k, v); } catch (e) { lost(); }
     }
-    function text(extra) {
-      var o = { format: "mdx-progress", version: VERSION, ticks: ticks };
-      for (var k in extra) o[k] = extra[k];
+    function text(more) {
+      var o = { format: "mdx-progress", version: VERSION, ticks: ticks }, k;
+      for (k in extra) o[k] = extra[k];
+      for (k in more) o[k] = more[k];
       return JSON.stringify(o);
     }
     function save() {
@@ -81,6 +117,7 @@
     }
     function backup() {
       undoTicks = copy(ticks);
+      undoExtra = clone(extra);
       put(key + ":backup", text());
     }
 
@@ -94,9 +131,11 @@
       put(key + ":probe", "1");
       put(key + ":probe", null);
       var raw = api.live ? get(key) : null;
-      if (raw == null) { if (api.live) ticks = Object.create(null); return; }
+      if (raw == null) { if (api.live) { ticks = Object.create(null); extra = {}; } return; }
       try {
-        ticks = parse(raw).ticks;
+        var got = parse(raw);
+        ticks = got.ticks;
+        extra = got.extra;
         if (JSON.parse(raw).version !== VERSION) put(key, text()); // migrated forward once, then written in the current version
       } catch (e) {
         // corrupt or foreign: set aside where it can be recovered, and start afresh
@@ -104,6 +143,7 @@
         put(aside, raw);
         put(key, null);
         ticks = Object.create(null);
+        extra = {};
         api.notices.push("The progress saved in this browser could not be read (" + e.message.replace(/\.$/, "") +
           "), so it was set aside under the key \u201c" + aside + "\u201d and this page starts afresh.");
       }
@@ -117,6 +157,18 @@
       save();
     };
     api.on = function (f) { subs.push(f); };
+    /* The other sections: get() returns a copy, put() stores a whole section (validated like an import). */
+    api.get = function (name) { return name in extra ? clone(extra[name]) : null; };
+    api.put = function (name, value) {
+      var probe = {}, got;
+      probe[name] = value;
+      got = extras(probe);
+      if (got.skipped) return false;
+      if (name in got.extra) extra[name] = got.extra[name]; else delete extra[name];
+      save();
+      return true;
+    };
+    api.NOTE = NOTE;
 
     /* Retired ids move to their successors (following chains); ids retired for good (null) are kept. */
     api.migrate = function (successors) {
@@ -147,8 +199,24 @@
     };
     api.apply = function (incoming, mode) {
       backup();
-      if (mode == "replace") ticks = copy(incoming.ticks);
-      else for (var k in incoming.ticks) if (!(k in ticks)) ticks[k] = incoming.ticks[k];
+      var inc = incoming.extra || {}, k, s;
+      if (mode == "replace") {
+        ticks = copy(incoming.ticks);
+        for (k in inc) extra[k] = clone(inc[k]); // sections an older export lacks are kept
+      } else {
+        for (k in incoming.ticks) if (!(k in ticks)) ticks[k] = incoming.ticks[k];
+        if (inc.plan && !extra.plan) extra.plan = clone(inc.plan);
+        if (inc.name && !extra.name) extra.name = inc.name;
+        if (inc.journal) { // a week's note here wins; notes only in the file are added
+          extra.journal = extra.journal || {};
+          for (k in inc.journal) if (!extra.journal[k]) extra.journal[k] = inc.journal[k];
+        }
+        if (inc.reviews) {
+          s = extra.reviews = extra.reviews || { done: {}, off: {}, disabled: false };
+          for (k in inc.reviews.done) if (!(k in s.done)) s.done[k] = inc.reviews.done[k];
+          for (k in inc.reviews.off) s.off[k] = 1;
+        }
+      }
       save();
     };
     /* Reset everything, or only the given ids (one week); undo() brings it back. */
@@ -161,7 +229,8 @@
     api.undo = function () {
       if (!undoTicks) return false;
       ticks = undoTicks;
-      undoTicks = null;
+      extra = undoExtra || extra;
+      undoTicks = undoExtra = null;
       save();
       return true;
     };
