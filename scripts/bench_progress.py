@@ -3,10 +3,11 @@
 
     python3 scripts/bench_progress.py [--site DIR] [--runs 30]
 
-Prints one table:
-- bytes of the site's own JavaScript and CSS (every file it adds to pages), raw, gzipped, and minified +
-  gzipped. Minified with terser and csso when `npx` finds them (set NODE_TOOLS to a folder whose
-  node_modules/.bin holds them), otherwise with a comment- and whitespace-stripping estimate. Budget: 8 KB.
+Prints:
+- bytes of the site's own JavaScript and CSS as the built site serves them (minified by hooks/minify_assets.py)
+  and gzipped, file by file and for what each kind of page loads (read from the built pages' script and
+  stylesheet tags). Budgets: 8 KB for the progress tracking of issue 3 (store, bind, dashboard, progress.css)
+  and for a week page; 12 KB for any page with the planner (issue 8);
 - time from a click on a checklist box to the state being in localStorage, in headless Chromium;
 - the dashboard's render time for a synthetic manifest of 2,000 items (half ticked). Budget: 16 ms.
 Builds the site strictly into a temporary folder unless --site names a built one.
@@ -30,62 +31,47 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-OWN = [
-    "assets/javascripts/render.js",
-    "assets/javascripts/progress/store.js",
-    "assets/javascripts/progress/bind.js",
-    "assets/javascripts/progress/plan.js",
-    "assets/javascripts/progress/dashboard.js",
-    "assets/javascripts/progress/planner.js",
-    "assets/stylesheets/site.css",
-    "assets/stylesheets/progress.css",
-]
-# what each kind of page loads of them (the dashboard-only scripts come from overrides/main.html)
-PAGES = {
-    "week page": [f for f in OWN if not f.endswith(("dashboard.js", "planner.js"))],
-    "dashboard": OWN,
-    "certificates": [f for f in OWN if not f.endswith("dashboard.js")],
-    "other pages": [f for f in OWN if not f.endswith(("dashboard.js", "planner.js", "plan.js"))],
+OWN = re.compile(r"assets/(javascripts/(progress/)?[\w-]+\.js|stylesheets/(?![\w-]*\.min\.)[\w-]+\.css)$")
+PROGRESS = ["progress/store.js", "progress/bind.js", "progress/dashboard.js", "progress.css"]  # issue 3's feature
+PAGES = {  # page -> budget in bytes, gzipped as served
+    "index.html": 8 * 1024,
+    "roadmap/week-01/index.html": 8 * 1024,
+    "guides/mathematics-for-ml/index.html": 8 * 1024,
+    "progress/index.html": 12 * 1024,
+    "progress/certificates/index.html": 12 * 1024,
 }
 BYTES_BUDGET, RENDER_BUDGET_MS = 8 * 1024, 16.0
-PAGE_BUDGET = 12 * 1024  # the site's own JS + CSS a week page loads, gzipped as served
-
-
-def tool(name: str) -> str | None:
-    folder = os.environ.get("NODE_TOOLS")
-    if folder and (Path(folder) / "node_modules/.bin" / name).exists():
-        return str(Path(folder) / "node_modules/.bin" / name)
-    return shutil.which(name)
-
-
-def minify(path: Path) -> tuple[bytes, str]:
-    """The file minified by terser/csso when available, else by a rough stripping estimate."""
-    name = "terser" if path.suffix == ".js" else "csso"
-    exe = tool(name)
-    if exe:
-        args = [exe, str(path), "--compress", "--mangle"] if name == "terser" else [exe, "-i", str(path)]
-        return subprocess.run(args, capture_output=True, check=True).stdout, name
-    text = path.read_text()
-    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
-    text = re.sub(r"^\s*//.*$", "", text, flags=re.M)
-    text = re.sub(r"\s*\n\s*", "\n", text)
-    text = re.sub(r"[ \t]+", " ", text)
-    return text.strip().encode(), "estimate"
 
 
 def gz(data: bytes) -> int:
-    return len(gzip.compress(data, 9))
+    return len(gzip.compress(data, 6))  # about what GitHub Pages' servers use
 
 
-def byte_rows() -> tuple[list[tuple], int]:
-    rows, total = [], 0
-    for rel in OWN:
-        path = DOCS / rel
-        raw = path.read_bytes()
-        small, how = minify(path)
-        rows.append((rel, len(raw), gz(raw), gz(small), how))
-        total += gz(small)
-    return rows, total
+def own_files(site: Path) -> dict[str, tuple[int, int, int, int]]:
+    """Each own asset: (source bytes, source gzipped, served bytes, served gzipped)."""
+    out = {}
+    for path in sorted(site.glob("assets/**/*")):
+        rel = path.relative_to(site).as_posix()
+        if path.is_file() and OWN.search(rel):
+            src = (DOCS / rel).read_bytes()
+            served = path.read_bytes()
+            out[rel] = (len(src), gz(src), len(served), gz(served))
+    return out
+
+
+def page_assets(site: Path, page: str) -> list[str]:
+    """The own scripts and stylesheets a built page loads (its src/href attributes, resolved)."""
+    html = (site / page).read_text(encoding="utf-8")
+    found = []
+    for ref in re.findall(r'<(?:script[^>]*\ssrc|link[^>]*\shref)="([^"]+)"', html):
+        target = (site / page).parent.joinpath(ref.split("?")[0]).resolve()
+        try:
+            rel = target.relative_to(site.resolve()).as_posix()
+        except ValueError:
+            continue
+        if OWN.search(rel) and rel not in found:
+            found.append(rel)
+    return found
 
 
 def build(dest: Path) -> None:
@@ -136,8 +122,7 @@ RENDER = """([runs, n]) => {
                  weeks: weeks.slice(4 * p, 4 * p + 4).map(w => w.id)});
   const m = {schema: 1, weeks, phases, items, skills: [], certificates: [], successors: {}};
   mdxProgress.apply(mdxProgress.parse(JSON.stringify({version: 2, ticks})), 'replace');
-  const root = document.createElement('div');
-  document.querySelector('article').appendChild(root);
+  const root = document.querySelector('.mdx-dash__report');  // where the dashboard draws its report
   const out = [];
   for (let i = 0; i < runs; i++) {
     const t0 = performance.now();
@@ -170,11 +155,12 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=30)
     args = ap.parse_args()
 
-    rows, total = byte_rows()
     with tempfile.TemporaryDirectory() as tmp:
         site = args.site or Path(tmp) / "site"
         if not args.site:
             build(site)
+        files = own_files(site)
+        pages = {p: page_assets(site, p) for p in PAGES}
         url, server = serve(site)
         try:
             clicks, renders, links = browser_numbers(url, args.runs)
@@ -186,21 +172,20 @@ def main() -> None:
         # min is the cost on an idle machine; median and p95 show how much other load got in the way
         return f"min {xs[0]:.2f} ms, median {statistics.median(xs):.2f} ms, p95 {xs[int(0.95 * (len(xs) - 1))]:.2f} ms"
 
-    print(f"{'file':<44} {'raw B':>7} {'gzip B':>7} {'min+gzip B':>11}  minifier")
-    for rel, raw, g, m, how in rows:
-        print(f"{rel:<44} {raw:>7} {g:>7} {m:>11}  {how}")
-    print(
-        f"{'total (budget ' + str(BYTES_BUDGET) + ' B)':<44} {sum(r[1] for r in rows):>7} "
-        f"{sum(r[2] for r in rows):>7} {total:>11}  {'OK' if total <= BYTES_BUDGET else 'OVER BUDGET'}"
-    )
+    print(f"{'file':<44} {'source B':>9} {'source gz':>10} {'served B':>9} {'served gz':>10}")
+    for rel, (a, b, c, e) in files.items():
+        print(f"{rel:<44} {a:>9} {b:>10} {c:>9} {e:>10}")
+    total = [sum(v[i] for v in files.values()) for i in range(4)]
+    print(f"{'all ' + str(len(files)) + ' files':<44} {total[0]:>9} {total[1]:>10} {total[2]:>9} {total[3]:>10}")
+    prog = sum(v[3] for k, v in files.items() if k.endswith(tuple(PROGRESS)))
+    verdict = "OK" if prog <= BYTES_BUDGET else "OVER BUDGET"
+    print(f"progress tracking ({', '.join(PROGRESS)}): {prog} B served gzipped (budget {BYTES_BUDGET}: {verdict})")
     print()
-    by = {r[0]: r for r in rows}
-    head = f"{'page loads (own JS + CSS)':<44} {'raw B':>7} {'gzip B':>7} {'min+gzip B':>11}"
-    print(f"{head}  budget {PAGE_BUDGET} B gzipped as served")
-    for name, files in PAGES.items():
-        raw, g, m = (sum(by[f][i] for f in files) for i in (1, 2, 3))
-        verdict = "OK" if g <= PAGE_BUDGET else "OVER BUDGET"
-        print(f"{name + ' (' + str(len(files)) + ' files)':<44} {raw:>7} {g:>7} {m:>11}  {verdict}")
+    print(f"{'page loads (own JS + CSS)':<44} {'files':>5} {'served gz':>10}  budget")
+    for page, assets in pages.items():
+        size = sum(files[a][3] for a in assets)
+        verdict = "OK" if size <= PAGES[page] else "OVER BUDGET"
+        print(f"{page:<44} {len(assets):>5} {size:>10}  {PAGES[page]} {verdict}")
     print()
     load = f", load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs" if hasattr(os, "getloadavg") else ""
     print(f"{'measure':<44} result{load}")

@@ -177,7 +177,10 @@ def test_page_without_javascript_still_shows_checklists_and_says_why(browser, si
         assert "that needs JavaScript" in p.locator("noscript").first.text_content()
         expect(p.locator('[data-mdx-progress="week-01"]')).to_be_hidden()
         p.goto(site_url + DASH)
-        expect(p.get_by_text("The dashboard needs JavaScript")).to_be_visible()
+        says = p.locator("#mdx-dashboard noscript").text_content()
+        assert "The dashboard needs JavaScript, which is off" in says
+        for block in ("mdx-plan", "mdx-reviews", "mdx-activity"):
+            assert "JavaScript, which is off" in p.locator(f"#{block} noscript").text_content()
     finally:
         ctx.close()
 
@@ -258,9 +261,16 @@ def test_dashboard_links_the_exact_open_items_and_recent_ticks(page, site_url):
     page.goto(site_url + DASH)
     row = page.locator("tr", has=page.get_by_role("link", name="Week 1: Mathematics & ML Basics"))
     expect(row).to_contain_text("10 of 11")
-    expect(row.locator("summary")).to_have_text("1 open")
-    row.locator("summary").click()
-    assert row.locator("details a").get_attribute("href").endswith(f"roadmap/week-01/#item-{ids[-1]}")
+    toggle = row.locator("button.mdx-open")
+    expect(toggle).to_have_text("1 open")
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(row.locator("ul")).to_be_hidden()
+    toggle.click()
+    expect(toggle).to_have_attribute("aria-expanded", "true")
+    assert row.locator("li a").get_attribute("href").endswith(f"roadmap/week-01/#item-{ids[-1]}")
+    toggle.press("Enter")  # a real button: the keyboard closes it too
+    expect(toggle).to_have_attribute("aria-expanded", "false")
+    expect(row.locator("ul")).to_be_hidden()
     expect(page.locator(".mdx-dash__overall")).to_contain_text("10 of 249 items done")
     expect(page.locator(".mdx-dash__report")).to_contain_text("Last activity: Nov 14, 2023")
     expect(page.locator(".mdx-dash__report")).to_contain_text("1 tick for items this version does not list")
@@ -470,3 +480,26 @@ def test_dashboard_works_when_reached_by_instant_navigation(page, instant_url):
     page.locator(".mdx-dash__report h3 a", has_text="Phase 1").click()
     page.wait_for_url(lambda u: "roadmap/phase-1/" in u)
     expect(page.locator('[data-mdx-progress="phase-1"]')).to_contain_text("1 of 47")
+
+
+def test_dashboard_draws_without_shifting_what_the_reader_sees(browser, site_url):
+    """Drawing the dashboard must not push visible content around (Lighthouse's CLS, on a phone's screen)."""
+    ctx = browser.new_context(viewport={"width": 412, "height": 823})
+    try:
+        p = ctx.new_page()
+        p.goto(site_url + DASH)
+        expect(p.locator("#mdx-activity[data-mdx-ready]")).to_have_count(1)
+        shift = p.evaluate(
+            """() => new Promise(done => {
+              let sum = 0;
+              new PerformanceObserver(list => {
+                for (const e of list.getEntries()) if (!e.hadRecentInput) sum += e.value;
+              }).observe({type: 'layout-shift', buffered: true});
+              setTimeout(() => done(sum), 300);
+            })"""
+        )
+        assert shift < 0.02, f"layout shift {shift:.3f} while the dashboard was drawn"
+        expect(p.locator(".mdx-dash__tools")).to_be_visible()
+        expect(p.locator(".mdx-plan-form")).to_be_visible()
+    finally:
+        ctx.close()

@@ -35,17 +35,17 @@
       all += n; done += k;
       weeks[wk.id] = "<tr><td><a href=\"" + esc(wk.url) + '">' + esc(wk.label + ": " + wk.title) + "</a></td><td>" +
         bar(k, n, wk.label) + " " + k + " of " + n + "</td><td>" + hrs(f * lo, f * hi) + " of " +
-        hrs(lo, hi, wk.hours[1] == null) + "</td><td>" + (k < n ? '<details data-mdx-open="' + esc(wk.id) + '"><summary>' + (n - k) +
-        " open</summary><ul></ul></details>" : "<strong>\u2713 all done</strong>") + "</td></tr>";
+        hrs(lo, hi, wk.hours[1] == null) + "</td><td>" + (k < n ? '<button type="button" class="mdx-open" aria-expanded="false" data-mdx-open="' +
+        esc(wk.id) + '">' + (n - k) + " open</button><ul hidden></ul>" : "<strong>\u2713 all done</strong>") + "</td></tr>";
       weeks[wk.id + "#"] = k;
       weeks[wk.id + "/"] = n;
     });
     m.phases.forEach(function (ph) {
       var k = 0, n = 0, rows = "", label = "Phase " + ph.number + ": " + ph.title;
       ph.weeks.forEach(function (id) { rows += weeks[id]; k += weeks[id + "#"]; n += weeks[id + "/"]; });
-      phases += '<h3><a href="' + esc(ph.url) + '">' + esc(label) + "</a>: " + k + " of " + n + " (" + pct(k, n) +
-        ")</h3>" + bar(k, n, label) + '<table><thead><tr><th>Week</th><th>Done</th>' +
-        "<th>Hours done</th><th>Still open</th></tr></thead><tbody>" + rows + "</tbody></table>";
+      phases += '<section class="mdx-phase"><h3><a href="' + esc(ph.url) + '">' + esc(label) + "</a>: " + k + " of " + n +
+        " (" + pct(k, n) + ")</h3>" + bar(k, n, label) + '<table><thead><tr><th>Week</th><th>Done</th>' +
+        "<th>Hours done</th><th>Still open</th></tr></thead><tbody>" + rows + "</tbody></table></section>";
     });
     var recent = Object.keys(t).filter(function (id) { return items[id] && t[id]; })
       .sort(function (a, b) { return t[b] - t[a]; }).slice(0, 10).map(function (id) {
@@ -65,47 +65,38 @@
       (recent ? "<ol>" + recent + "</ol>" : "<p>Nothing ticked yet.</p>");
   }
 
-  /* A week's open items are listed when its disclosure opens: 2,000 items stay cheap to render. */
-  function fill(e) {
-    var det = e.target, wk = cur && det.getAttribute && det.getAttribute("data-mdx-open"), t = P.ticks(), html = "";
-    if (!wk || !det.open) return;
+  /* A week's open items are listed when its disclosure button opens them: 2,000 items stay cheap to render.
+     A button, not <details>: the theme dresses every <details> as a collapsible admonition, which made
+     twenty of them cost more layout than the rest of the report. */
+  function toggle(btn, open) {
+    var wk = btn.getAttribute("data-mdx-open"), list = btn.nextElementSibling, t = P.ticks(), html = "";
+    btn.setAttribute("aria-expanded", open);
+    list.hidden = !open;
+    if (!open) return;
     cur.m.weeks.forEach(function (x) {
       if (x.id == wk) x.items.forEach(function (id) {
         var it = cur.items[id];
         if (!(id in t)) html += '<li><a href="' + esc(it.url) + '">' + esc(it.text) + "</a></li>";
       });
     });
-    det.querySelector("ul").innerHTML = html;
+    list.innerHTML = html;
   }
-
-  var TOOLS = '<div class="mdx-dash__tools" role="group" aria-label="Your progress data">' +
-    '<button class="md-button" data-act="export">Export to a file</button>' +
-    '<button class="md-button" data-act="import">Import a file\u2026</button>' +
-    '<input type="file" accept=".json,application/json" hidden data-mdx-import aria-label="Progress file to import">' +
-    '<button class="md-button" data-act="share">Share link\u2026</button>' +
-    '<button class="md-button" data-act="undo" disabled>Undo</button>' +
-    '<button class="md-button" data-act="reset">Reset everything\u2026</button>' +
-    '<span><select data-mdx-week aria-label="Week to reset"></select> ' +
-    '<button class="md-button" data-act="reset-week">Reset this week\u2026</button></span></div>' +
-    '<div class="mdx-dash__panel" role="region" aria-label="Confirm" hidden></div>' +
-    '<p class="mdx-dash__msg" role="status" aria-live="polite"></p><div class="mdx-dash__report"></div>';
 
   function mount() {
     P = w.mdxProgress;
     var root = d.getElementById("mdx-dashboard"), m = P && P.manifest();
     if (!root || !m || !m.items || root.hasAttribute("data-mdx-ready")) return;
     root.setAttribute("data-mdx-ready", "");
-    root.innerHTML = TOOLS;
+    root.querySelector(".mdx-dash__ui").hidden = false; // the controls are in the page's HTML, hidden without JavaScript
     var q = function (s) { return root.querySelector(s); };
     var panel = q(".mdx-dash__panel"), msg = q(".mdx-dash__msg"), file = q("[data-mdx-import]");
     cur = { m: m, root: root, items: {}, refresh: function () {
-      var open = [].map.call(root.querySelectorAll("details[open]"), function (x) { return x.getAttribute("data-mdx-open"); });
+      var open = [].map.call(root.querySelectorAll('[aria-expanded="true"]'), function (x) { return x.getAttribute("data-mdx-open"); });
       render(m, q(".mdx-dash__report"));
-      open.forEach(function (id) { var x = q('[data-mdx-open="' + id + '"]'); if (x) x.open = true; });
+      open.forEach(function (id) { var x = q('[data-mdx-open="' + id + '"]'); if (x) toggle(x, true); });
       q('[data-act="undo"]').disabled = !P.canUndo();
     } };
     m.items.forEach(function (it) { cur.items[it.id] = it; });
-    root.addEventListener("toggle", fill, true);
     m.weeks.forEach(function (wk) { q("[data-mdx-week]").add(new Option(wk.label + ": " + wk.title, wk.id)); });
 
     function say(text) { msg.textContent = text; }
@@ -147,6 +138,8 @@
       f.text().then(function (text) { preview(function () { return P.parse(text); }); });
     };
     root.addEventListener("click", function (e) {
+      var o = e.target.closest("[data-mdx-open]");
+      if (o) return toggle(o, o.getAttribute("aria-expanded") != "true");
       var a = e.target.closest("[data-act]"), act = a && a.getAttribute("data-act"), n = Object.keys(P.ticks()).length;
       if (act == "export") {
         var link = d.createElement("a");

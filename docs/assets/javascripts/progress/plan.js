@@ -1,5 +1,5 @@
-/* The study planner's pure logic (local days, the plan; reviews, streaks and .ics are in planner.js) and, on a week page,
-   its plan line and journal note. Days are "YYYY-MM-DD" keys of the learner's local calendar; arithmetic is done
+/* The study planner's pure logic (local days, the plan; reviews, streaks and .ics are in planner.js), shared by the
+   week pages (week.js), the dashboard (planner.js) and the certification page (certs.js). Days are "YYYY-MM-DD" keys of the learner's local calendar; arithmetic is done
    on calendar dates (Date.UTC), never by adding 86,400,000 ms, so DST changes and month ends stay right. */
 (function (w, d) {
   "use strict";
@@ -50,54 +50,18 @@
     return "At " + s.hours + " h/week from " + show(s.start) + ": " + what + " done " + range(r) + ".";
   }
 
-  var api = w.mdxPlan = {
-    dayOf: dayOf, today: today, addDays: addDays, addMonths: addMonths, between: between, show: show,
-    plan: plan, range: range, settings: settings, line: line
-  };
+  /* Shared by planner.js and certs.js: text into HTML (always escaped), links, and the manifest indexed by id. */
+  function esc(s) { return String(s).replace(/[&<>"]/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }); }
+  function a(url, text) { return '<a href="' + esc(url) + '">' + esc(text) + "</a>"; }
+  function idx(m) {
+    var items = {}, weeks = {};
+    m.items.forEach(function (it) { items[it.id] = it; });
+    m.weeks.forEach(function (wk) { weeks[wk.id] = wk; });
+    return { items: items, weeks: weeks };
+  }
 
-  /* ------------------------------------------------------------------------ a week page: plan line, journal */
-  function weeks(el) {
-    var rows;
-    try { rows = JSON.parse(el.getAttribute("data-mdx-plan-data")); } catch (e) { rows = []; }
-    return rows.map(function (r) { return { id: r[0], phase: r[1], hours: [r[2], r[3]], items: r.slice(4) }; });
-  }
-  function planLine() {
-    var el = d.querySelector("[data-mdx-plan]"), data = d.getElementById("mdx-plan-data");
-    if (!el || !data) return;
-    var id = el.getAttribute("data-mdx-plan"), s = settings(), p = plan(weeks(data), P.has, s.hours, s.start);
-    el.textContent = p.weeks[id] ? line(s, "this week", p.weeks[id]) : "This week is done: every item is ticked.";
-    el.hidden = false;
-  }
-  function journal() {
-    var box = d.querySelector("[data-mdx-journal]");
-    if (!box || box.firstChild) return;
-    var id = box.getAttribute("data-mdx-journal"), label = box.getAttribute("data-mdx-label");
-    var j = P.get("journal") || {}, h = d.createElement("label"), ta = d.createElement("textarea");
-    var b = d.createElement("button"), msg = d.createElement("p");
-    h.textContent = "Your journal for " + label + " (kept in this browser only, at most " + P.NOTE + " characters)";
-    h.htmlFor = ta.id = "mdx-journal-text";
-    ta.rows = 4;
-    ta.value = j[id] || "";
-    b.className = "md-button";
-    b.textContent = "Save note";
-    msg.setAttribute("role", "status");
-    msg.className = "mdx-journal__msg";
-    b.onclick = function () {
-      var t = ta.value, all = P.get("journal") || {};
-      if (t.length > P.NOTE) {
-        msg.textContent = "Not saved: your note has " + t.length + " characters, and a note holds at most " + P.NOTE +
-          ". Shorten it by " + (t.length - P.NOTE) + " and save again; your text is still in the box.";
-        return;
-      }
-      if (t.trim()) all[id] = t; else delete all[id];
-      P.put("journal", all);
-      msg.textContent = t.trim() ? "Note saved in this browser." : "Note removed.";
-    };
-    box.append(h, ta, b, msg);
-    box.hidden = false;
-  }
-  if (P) {
-    P.on(planLine);
-    document$.subscribe(function () { planLine(); journal(); });
-  }
+  w.mdxPlan = {
+    dayOf: dayOf, today: today, addDays: addDays, addMonths: addMonths, between: between, show: show,
+    plan: plan, range: range, settings: settings, line: line, esc: esc, a: a, idx: idx
+  };
 })(window, document);

@@ -1,19 +1,10 @@
-/* The dashboard's planner (plan settings and dates, .ics download, reviews due, activity heatmap and streaks) and
-   the certification page (requirement status, the printable self-attested certificate). Loaded only on those two
-   pages. Stored and typed text is shown as text, never markup. */
+/* The dashboard's planner: plan settings and dates, .ics download, reviews due, activity heatmap and streaks.
+   Loaded only on the dashboard (the certification page has certs.js). Stored and typed text is shown as text,
+   never markup. */
 (function (w, d) {
   "use strict";
   if (w.mdxPlanner) return; // instant navigation re-runs this script on each visit
-  var P = w.mdxProgress, L = w.mdxPlan, cur = null, quiet = false;
-
-  function esc(s) { return String(s).replace(/[&<>"]/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }); }
-  function a(url, text) { return '<a href="' + esc(url) + '">' + esc(text) + "</a>"; }
-  function idx(m) {
-    var items = {}, weeks = {};
-    m.items.forEach(function (it) { items[it.id] = it; });
-    m.weeks.forEach(function (wk) { weeks[wk.id] = wk; });
-    return { items: items, weeks: weeks };
-  }
+  var P = w.mdxProgress, L = w.mdxPlan, cur = null, esc = L.esc, a = L.a, idx = L.idx;
   /* Reviews of a ticked objective fall due 1 day, 1 week and 1 month after the day it was ticked. */
   var STAGES = ["1 day", "1 week", "1 month"];
   function dueOn(tickDay, stage) { return stage == 2 ? L.addMonths(tickDay, 1) : L.addDays(tickDay, stage ? 7 : 1); }
@@ -71,7 +62,6 @@
   }
 
   function reviews() { return P.get("reviews") || { done: {}, off: {}, disabled: false }; }
-  function projectDone(wk) { return wk.tasks.length && wk.tasks.every(P.has); }
 
   /* ------------------------------------------------------------------------------------------- dashboard */
   function planHtml(m) {
@@ -134,21 +124,16 @@
       "<details><summary>Active days as a list</summary>" + (list ? "<ul>" + list + "</ul>" : "<p>No activity in the last 12 weeks.</p>") + "</details>";
   }
 
-  var FORM = '<div class="mdx-plan-form"><label>Hours per week <input type="number" min="1" max="168" step="0.5" data-plan="hours"></label> ' +
-    '<label>Start date <input type="date" data-plan="start"></label> ' +
-    '<button class="md-button" data-plan="ics">Download the plan (.ics calendar)</button></div>' +
-    '<p role="status" class="mdx-plan-msg"></p><div class="mdx-plan-out"></div>';
-
   function dashboard(root, m) {
     var ix = idx(m), rv = d.getElementById("mdx-reviews"), act = d.getElementById("mdx-activity");
-    root.innerHTML = FORM;
+    root.querySelector(".mdx-plan__ui").hidden = false; // the form is in the page's HTML, hidden without JavaScript
     var q = function (s) { return root.querySelector(s); }, s = P.get("plan") || {};
     q('[data-plan="hours"]').value = s.hours || 10;
     q('[data-plan="start"]').value = s.start || "";
     function draw() {
       q(".mdx-plan-out").innerHTML = planHtml(m);
-      if (rv) rv.innerHTML = reviewHtml(m, ix);
-      if (act) act.innerHTML = activityHtml();
+      if (rv) { rv.innerHTML = reviewHtml(m, ix); rv.setAttribute("data-mdx-ready", ""); }
+      if (act) { act.innerHTML = activityHtml(); act.setAttribute("data-mdx-ready", ""); }
     }
     root.addEventListener("change", function () {
       var h = parseFloat(q('[data-plan="hours"]').value), st = q('[data-plan="start"]').value;
@@ -181,85 +166,15 @@
     if (f) f.focus();
   }
 
-  /* ---------------------------------------------------------------------------------------- certificates */
-  function requirement(r, ix) {
-    var missing = [], ok, pre = "";
-    if (r.kind == "weeks") {
-      r.refs.forEach(function (wid) {
-        ix.weeks[wid].items.forEach(function (id) { if (ix.items[id].kind == "objective" && !P.has(id)) missing.push(a(ix.items[id].url, ix.items[id].text)); });
-      });
-      ok = !missing.length;
-    } else if (r.kind == "items") {
-      r.refs.forEach(function (id) { if (!P.has(id)) missing.push(a(ix.items[id].url, ix.items[id].text)); });
-      ok = !missing.length;
-    } else {
-      var n = 0;
-      r.refs.forEach(function (wid) {
-        var wk = ix.weeks[wid];
-        if (projectDone(wk)) n++; else missing.push(a(wk.url + "#project", wk.label + ": " + wk.project));
-      });
-      ok = n >= r.count;
-      pre = n + " of " + r.count + " projects done; still open: ";
-    }
-    return { ok: ok, html: "<li>" + esc(r.text) + ": " + (ok ? "<strong>\u2713 done</strong>" : "<strong>\u2717 missing</strong> " + pre + missing.join(", ")) + "</li>" };
-  }
-
-  function certs(m) {
-    var ix = idx(m), t = P.ticks(), name = P.get("name") || "";
-    d.querySelectorAll("[data-mdx-cert]").forEach(function (box) {
-      var c = m.certificates.filter(function (x) { return x.id == box.getAttribute("data-mdx-cert"); })[0];
-      if (!c) return;
-      var rs = c.requirements.map(function (r) { return requirement(r, ix); }), earned = rs.every(function (r) { return r.ok; });
-      var html = '<p class="mdx-noprint"><strong>Your status: ' + (earned ? "earned \u2713" : "not yet earned") + "</strong></p><ul class=\"mdx-noprint\">" +
-        rs.map(function (r) { return r.html; }).join("") + "</ul>";
-      if (earned) {
-        var last = 0, projects = [], wids = [];
-        c.requirements.forEach(function (r) {
-          (r.kind == "items" ? r.refs : [].concat.apply([], r.refs.map(function (x) { return ix.weeks[x].items; }))).forEach(function (id) { if (t[id] > last) last = t[id]; });
-          if (r.kind != "items") wids = wids.concat(r.refs);
-        });
-        wids.forEach(function (x) { var wk = ix.weeks[x]; if (projectDone(wk) && projects.indexOf(wk) < 0) projects.push(wk); });
-        html += '<p class="mdx-noprint"><label>Name on the certificate (kept only in this browser) <input type="text" maxlength="200" data-cert-name></label> ' +
-          '<button class="md-button" data-cert-print>Print or save as PDF</button></p>' +
-          '<section class="mdx-certificate" aria-label="Certificate: ' + esc(c.title) + '"><p class="mdx-certificate__kind">Certificate of Completion</p>' +
-          "<h3>" + esc(c.title) + "</h3><p>" + esc(c.level) + "</p><p class=\"mdx-certificate__name\">" + esc(name || "(your name)") + "</p>" +
-          "<p>completed the requirements on <time>" + (last ? L.show(L.dayOf(last)) : L.show(L.today())) + "</time>, with the checkpoint projects:</p><ul>" +
-          projects.map(function (wk) { return "<li>" + esc(wk.label + ": " + wk.project) + "</li>"; }).join("") +
-          "</ul><p class=\"mdx-certificate__note\">Self-attested: the holder ticked these requirements in their own browser. " +
-          "Nobody else has checked the work.</p></section>";
-      }
-      box.innerHTML = html;
-      box.hidden = false;
-      var inp = box.querySelector("[data-cert-name]");
-      if (inp) {
-        inp.value = name;
-        inp.oninput = function () {
-          box.querySelector(".mdx-certificate__name").textContent = inp.value || "(your name)";
-          quiet = true;
-          P.put("name", inp.value.slice(0, 200));
-          quiet = false;
-        };
-        box.querySelector("[data-cert-print]").onclick = function () {
-          d.querySelectorAll(".mdx-print").forEach(function (x) { x.classList.remove("mdx-print"); });
-          box.classList.add("mdx-print");
-          d.documentElement.setAttribute("data-mdx-print", c.id);
-          w.print();
-        };
-      }
-    });
-  }
-  w.addEventListener("afterprint", function () { d.documentElement.removeAttribute("data-mdx-print"); });
-
   function mount() {
     var m = P && P.manifest(), root = d.getElementById("mdx-plan");
     L = w.mdxPlan;
     cur = null;
     if (!m || !m.items || !L) return;
     if (root && !root.hasAttribute("data-mdx-ready")) { root.setAttribute("data-mdx-ready", ""); cur = dashboard(root, m); }
-    else if (d.querySelector("[data-mdx-cert]")) { cur = function () { certs(m); }; cur(); }
   }
   w.mdxPlanner = { mount: mount, STAGES: STAGES, dueOn: dueOn, dueReviews: dueReviews, activity: activity,
     streaks: streaks, icsText: icsText, fold: fold, ics: ics };
-  P && P.on(function () { if (cur && !quiet) cur(); });
+  P && P.on(function () { if (cur) cur(); });
   document$.subscribe(mount);
 })(window, document);
