@@ -54,7 +54,7 @@
   function renderOne(node) {
     if (node.hasAttribute("data-mdx-done") || !node.isConnected) return;
     window.renderMathInElement(node, {
-      delimiters: node.classList.contains("jp-RenderedMarkdown") ? DOLLARS.concat(BRACKETS) : BRACKETS,
+      delimiters: dollars.has(node) ? DOLLARS.concat(BRACKETS) : BRACKETS,
       throwOnError: false
     });
     node.setAttribute("data-mdx-done", "");
@@ -87,11 +87,33 @@
     math.urgent = []; math.rest = [];
   }
 
+  // A notebook's Markdown cell can hold dozens of formulas: render it block by block (paragraph, list
+  // item, table cell, heading), not as one unit, so that no slice grows long. Its blocks take $ and $$.
+  var CELL_BLOCKS = "p, li, td, th, h1, h2, h3, h4, h5, h6, dd, dt, blockquote";
+  var TEX = /\$|\\\(|\\\[/;
+  var dollars = new WeakSet();
+
+  function cellUnits(cell) {
+    var found = [], walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT), text;
+    while ((text = walker.nextNode())) {
+      if (!TEX.test(text.data) || text.parentElement.closest("pre, code")) continue;
+      var block = text.parentElement.closest(CELL_BLOCKS);
+      if (!block || !cell.contains(block)) block = cell;
+      if (found.indexOf(block) < 0) { found.push(block); dollars.add(block); }
+    }
+    cell.setAttribute("data-mdx-done", ""); // queued: its blocks carry the work from here
+    return found;
+  }
+
   function renderMath() {
     if (math && math.observer) math.observer.disconnect();
     math = null;
-    var nodes = Array.prototype.slice.call(
-      document.querySelectorAll(".arithmatex:not([data-mdx-done]), .jp-RenderedMarkdown:not([data-mdx-done])"));
+    var nodes = [];
+    document.querySelectorAll(".arithmatex:not([data-mdx-done]), .jp-RenderedMarkdown:not([data-mdx-done])")
+      .forEach(function (node) {
+        if (node.classList.contains("jp-RenderedMarkdown")) nodes.push.apply(nodes, cellUnits(node));
+        else nodes.push(node);
+      });
     if (!nodes.length) return;
     var job = math = { urgent: [], rest: nodes, observer: null, scheduled: false, ready: false };
     function urgent(node) {
