@@ -1,10 +1,25 @@
 /* Renders math (KaTeX) and diagrams (Mermaid) from the site's own copies, loading each library only on
-   pages that need it. Runs on every page change of Material's instant navigation via document$. */
+   pages that need it, and only when it is needed. Runs on every page change of Material's instant
+   navigation via document$.
+
+   A guide can hold hundreds of formulas: rendering them all at once is one long task that keeps the page
+   from answering for seconds on a phone. So formulas are rendered in short slices (a few milliseconds
+   each, the browser paints and answers input in between): first those in or near the viewport, as they
+   come near it (IntersectionObserver), then all the others while the browser is idle, so that every
+   formula is rendered shortly after the page loads (for find in page, printing and screen readers).
+   Printing renders any that are left at once. A diagram loads Mermaid (about 1 MB) only when it comes
+   near the viewport. */
 (function () {
   "use strict";
+  // Only pages with math, diagrams or a notebook load this script (overrides/main.html), and instant
+  // navigation runs it again on each of them: the first run's document$ subscription serves them all.
+  if (window.mdxRender) return;
+  window.mdxRender = true;
   var here = document.currentScript.src;
   var vendor = new URL("../vendor/", here).href;
   var loaded = {};
+  var SLICE_MS = 8;       // work per task: under 50 ms even on a phone four times slower than this machine
+  var NEAR = "600px 0px"; // "near the viewport": this far above or below it
 
   function load(src) {
     if (!loaded[src]) {
@@ -28,33 +43,128 @@
     }
   }
 
+  var idle = window.requestIdleCallback
+    ? function (fn) { return window.requestIdleCallback(fn, { timeout: 1000 }); }
+    : function (fn) { return setTimeout(fn, 16); };
+  var soon = function (fn) { return setTimeout(fn, 0); };
+
+  // ---------------------------------------------------------------------------------------- math
   // Notebook pages (mkdocs-jupyter) keep a notebook's own $...$ and $$...$$ in its Markdown cells.
   var DOLLARS = [{ left: "$$", right: "$$", display: true }, { left: "$", right: "$", display: false }];
+  var BRACKETS = [{ left: "\\(", right: "\\)", display: false }, { left: "\\[", right: "\\]", display: true }];
+
+  var math = null; // the current page's work: { urgent: [], rest: [], observer, scheduled }
+
+  function renderOne(node) {
+    if (node.hasAttribute("data-mdx-done") || !node.isConnected) return;
+    window.renderMathInElement(node, {
+      delimiters: dollars.has(node) ? DOLLARS.concat(BRACKETS) : BRACKETS,
+      throwOnError: false
+    });
+    node.setAttribute("data-mdx-done", "");
+  }
+
+  function pump(job, fromIdle) {
+    job.scheduled = false;
+    if (math !== job) return; // the page changed meanwhile
+    var until = performance.now() + SLICE_MS;
+    // Idle slices render the rest only; a slice for formulas near the viewport goes first.
+    while (job.urgent.length && performance.now() < until) renderOne(job.urgent.shift());
+    while (fromIdle && !job.urgent.length && job.rest.length && performance.now() < until) {
+      var node = job.rest.shift();
+      if (job.observer) job.observer.unobserve(node);
+      renderOne(node);
+    }
+    schedule(job);
+  }
+
+  function schedule(job) {
+    if (job.scheduled || !job.ready) return;
+    if (job.urgent.length) { job.scheduled = true; soon(function () { pump(job, false); }); }
+    else if (job.rest.length) { job.scheduled = true; idle(function () { pump(job, true); }); }
+    else if (job.observer) { job.observer.disconnect(); job.observer = null; }
+  }
+
+  function renderAll() { // before printing: no slices
+    if (!math || !math.ready) return;
+    math.urgent.concat(math.rest).forEach(renderOne);
+    math.urgent = []; math.rest = [];
+  }
+
+  // A notebook's Markdown cell can hold dozens of formulas: render it block by block (paragraph, list
+  // item, table cell, heading), not as one unit, so that no slice grows long. Its blocks take $ and $$.
+  var CELL_BLOCKS = "p, li, td, th, h1, h2, h3, h4, h5, h6, dd, dt, blockquote";
+  var TEX = /\$|\\\(|\\\[/;
+  var dollars = new WeakSet();
+
+  function cellUnits(cell) {
+    var found = [], walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT), text;
+    while ((text = walker.nextNode())) {
+      if (!TEX.test(text.data) || text.parentElement.closest("pre, code")) continue;
+      var block = text.parentElement.closest(CELL_BLOCKS);
+      if (!block || !cell.contains(block)) block = cell;
+      if (found.indexOf(block) < 0) { found.push(block); dollars.add(block); }
+    }
+    cell.setAttribute("data-mdx-done", ""); // queued: its blocks carry the work from here
+    return found;
+  }
 
   function renderMath() {
-    var nodes = document.querySelectorAll(".arithmatex:not([data-mdx-done]), .jp-RenderedMarkdown:not([data-mdx-done])");
+    if (math && math.observer) math.observer.disconnect();
+    math = null;
+    var nodes = [];
+    document.querySelectorAll(".arithmatex:not([data-mdx-done]), .jp-RenderedMarkdown:not([data-mdx-done])")
+      .forEach(function (node) {
+        if (node.classList.contains("jp-RenderedMarkdown")) nodes.push.apply(nodes, cellUnits(node));
+        else nodes.push(node);
+      });
     if (!nodes.length) return;
+    var job = math = { urgent: [], rest: nodes, observer: null, scheduled: false, ready: false };
+    function urgent(node) {
+      var i = job.rest.indexOf(node);
+      if (i >= 0) { job.rest.splice(i, 1); job.urgent.push(node); }
+    }
+    if ("IntersectionObserver" in window) {
+      job.observer = new IntersectionObserver(function (entries) {
+        entries.forEach(function (e) {
+          if (e.isIntersecting) { job.observer.unobserve(e.target); urgent(e.target); }
+        });
+        schedule(job);
+      }, { rootMargin: NEAR });
+      nodes.forEach(function (n) { job.observer.observe(n); });
+    }
     css("katex/katex.min.css");
     load("katex/katex.min.js").then(function () { return load("katex/auto-render.min.js"); }).then(function () {
-      nodes.forEach(function (node) {
-        var delimiters = [{ left: "\\(", right: "\\)", display: false }, { left: "\\[", right: "\\]", display: true }];
-        window.renderMathInElement(node, {
-          delimiters: node.classList.contains("jp-RenderedMarkdown") ? DOLLARS.concat(delimiters) : delimiters,
-          throwOnError: false
-        });
-        node.setAttribute("data-mdx-done", "");
-      });
+      job.ready = true;
+      schedule(job);
     }).catch(function (e) { console.error(e); });
   }
 
-  function renderDiagrams() {
-    var nodes = document.querySelectorAll(".mdx-mermaid:not([data-processed])");
-    if (!nodes.length) return;
-    load("mermaid/mermaid.min.js").then(function () {
+  window.addEventListener("beforeprint", renderAll);
+
+  // ------------------------------------------------------------------------------------ diagrams
+  var diagrams = null; // the current page's IntersectionObserver
+
+  function runMermaid(nodes) {
+    return load("mermaid/mermaid.min.js").then(function () {
       var dark = document.body.getAttribute("data-md-color-scheme") === "slate";
       window.mermaid.initialize({ startOnLoad: false, theme: dark ? "dark" : "default", securityLevel: "strict" });
       return window.mermaid.run({ nodes: nodes });
     }).catch(function (e) { console.error(e); });
+  }
+
+  function renderDiagrams() {
+    if (diagrams) diagrams.disconnect();
+    diagrams = null;
+    var nodes = document.querySelectorAll(".mdx-mermaid:not([data-processed])");
+    if (!nodes.length) return;
+    if (!("IntersectionObserver" in window)) { runMermaid(nodes); return; }
+    var observer = diagrams = new IntersectionObserver(function (entries) {
+      var near = entries.filter(function (e) { return e.isIntersecting; }).map(function (e) { return e.target; });
+      near.forEach(function (n) { observer.unobserve(n); });
+      if (near.length) runMermaid(near);
+    }, { rootMargin: NEAR });
+    nodes.forEach(function (n) { observer.observe(n); });
   }
 
   document$.subscribe(function () {

@@ -1,0 +1,301 @@
+"""What keeps pages light on a phone (issue #7), checked for what it must not break: the search index loads on
+first use of search and search still works; every formula of the longest guide ends up rendered; long
+pages render lazily without text spilling anywhere; notebook pages carry none of mkdocs-jupyter's unused
+scripts and CSS; code colours meet 4.5:1 contrast."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import socket
+
+import pytest
+
+from conftest import ROOT, build_site, serve_dir
+
+MATH_GUIDE = "guides/mathematics-for-ml/"
+PHONE = {"viewport": {"width": 412, "height": 823}, "device_scale_factor": 1.75, "is_mobile": True}
+
+
+def load_hook(name: str):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "hooks" / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def notebook_pages(built_site):
+    pages = sorted((built_site / "notebooks").glob("*/index.html"))
+    assert len(pages) >= 4
+    return pages
+
+
+@pytest.fixture(scope="module")
+def instant_url(tmp_path_factory):
+    """The site built with site_url set to where it is served, as on GitHub Pages: Material's instant
+    navigation is only active when the sitemap's addresses match the page's."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/"
+    dest = tmp_path_factory.mktemp("site-instant")
+    proc = build_site(dest, SITE_URL=url)
+    assert proc.returncode == 0, proc.stderr
+    with serve_dir(dest, port) as served:
+        assert served == url
+        yield url
+
+
+# ------------------------------------------------------------------------------------------- search
+@pytest.mark.browser
+@pytest.mark.slow
+def test_a_page_load_does_not_fetch_the_search_index(site_url, browser):
+    page = browser.new_page(**PHONE)
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    for path in ("", "roadmap/week-01/", MATH_GUIDE):
+        page.goto(site_url + path, wait_until="networkidle")
+        page.wait_for_timeout(300)
+    page.close()
+    assert any(u.endswith("/roadmap/week-01/") for u in requests)
+    assert not [u for u in requests if "search_index" in u]
+
+
+def _search_index_requests(requests):
+    return [u for u in requests if u.endswith("search/search_index.json")]
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_search_by_keyboard_loads_the_index_once_and_finds_results(instant_url, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(instant_url + "roadmap/week-01/", wait_until="networkidle")
+    page.evaluate("window.__samePage = true")
+    assert not _search_index_requests(requests)
+    page.keyboard.press("/")  # Material's search shortcut
+    field = page.locator("input.md-search__input")
+    assert field.evaluate("e => e === document.activeElement")
+    assert field.get_attribute("aria-label")
+    page.keyboard.type("gradient descent")
+    page.wait_for_selector(".md-search-result__item", timeout=20_000)
+    assert page.locator(".md-search-result__item").count() > 0
+    assert "matching document" in page.locator(".md-search-result__meta").inner_text()
+    assert len(_search_index_requests(requests)) == 1
+    # Results are reachable with the arrow keys, and Enter follows the focused one (instant navigation).
+    page.keyboard.press("ArrowDown")
+    href = page.evaluate("document.activeElement.getAttribute('href')")
+    assert href
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r".*[?]h="), timeout=10_000)
+    assert page.evaluate("window.__samePage") is True, "the navigation was not instant"
+    assert len(_search_index_requests(requests)) == 1  # loaded once, kept across pages
+    page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_search_on_a_phone_opens_from_the_toggle_and_finds_results(site_url, browser):
+    page = browser.new_page(**PHONE)
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(site_url, wait_until="networkidle")
+    page.click("label.md-header__button[for=__search]")
+    page.keyboard.type("transformer")
+    page.wait_for_selector(".md-search-result__item", timeout=20_000)
+    assert page.locator(".md-search-result__item").count() > 0
+    assert len(_search_index_requests(requests)) == 1
+    page.close()
+
+
+# --------------------------------------------------------------------------------------------- math
+@pytest.mark.browser
+@pytest.mark.slow
+def test_every_formula_of_the_math_guide_ends_up_rendered(site_url, browser):
+    page = browser.new_page(**PHONE)
+    page.goto(site_url + MATH_GUIDE)
+    page.wait_for_function(
+        "[...document.querySelectorAll('.arithmatex')].every(e => e.querySelector('.katex'))", timeout=60_000
+    )
+    total, rendered, errors = page.evaluate(
+        "[document.querySelectorAll('.arithmatex').length,"
+        " document.querySelectorAll('.arithmatex .katex').length,"
+        " document.querySelectorAll('.katex-error').length]"
+    )
+    page.close()
+    assert total > 600
+    assert rendered >= total and errors == 0
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_formulas_render_after_instant_navigation(instant_url, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(instant_url + "roadmap/week-01/", wait_until="networkidle")
+    page.evaluate("window.__samePage = true")
+    page.locator(f"article a[href*='{MATH_GUIDE}']").first.click()
+    page.wait_for_url(re.compile(".*mathematics-for-ml.*"))
+    page.wait_for_function(
+        "document.querySelectorAll('.arithmatex').length > 600 &&"
+        " [...document.querySelectorAll('.arithmatex')].every(e => e.querySelector('.katex'))",
+        timeout=60_000,
+    )
+    assert page.evaluate("document.querySelectorAll('.katex-error').length") == 0
+    assert page.evaluate("window.__samePage") is True, "the navigation was not instant"
+    page.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_diagrams_load_mermaid_only_near_the_viewport(site_url, browser):
+    page = browser.new_page(**PHONE)
+    requests: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(site_url + MATH_GUIDE, wait_until="networkidle")
+    assert page.locator(".mdx-mermaid").count() > 0
+    assert not [u for u in requests if "mermaid" in u]
+    page.locator(".mdx-mermaid").first.scroll_into_view_if_needed()
+    page.wait_for_selector(".mdx-mermaid svg", timeout=30_000)
+    page.close()
+
+
+# -------------------------------------------------------------------------------------- long pages
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("width", [360, 412, 1280])
+def test_long_page_text_never_spills_out_of_its_placeholder_onto_the_footer(site_url, browser, width):
+    """Blocks far from the viewport are not rendered; their placeholders must leave them room enough."""
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    page.goto(site_url + MATH_GUIDE, wait_until="networkidle")
+    skipped = page.evaluate("document.querySelectorAll('article > [style*=\"--mdx-h\"]').length")
+    overlap = page.evaluate(
+        """() => {
+          const footer = document.querySelector('.md-footer').getBoundingClientRect().top;
+          return [...document.querySelectorAll('article > [style*="--mdx-h"] *')]
+            .map(e => e.getBoundingClientRect().bottom - footer).filter(d => d > 0).length;
+        }"""
+    )
+    page.close()
+    assert skipped > 100
+    assert overlap == 0
+
+
+def test_block_heights_only_on_long_pages_and_line_counts_on_code():
+    hook = load_hook("block_sizes")
+    short = "<p>One.</p><ul><li>a</li></ul>"
+    assert hook.with_block_heights(short) == short
+    long = "".join(f"<p>{'word ' * 30}</p>" for _ in range(50)) + '<details class="note"><summary>s</summary></details>'
+    out = hook.with_block_heights(long)
+    assert out.count('<p style="--mdx-h:') == 50
+    assert '<p style="--mdx-h:6.4em">' in out  # 149 characters: 4 lines of 40, 1.6em each
+    assert '<details style="--mdx-h:3.0em" class="note">' in out  # closed: its summary only
+    code = '<div class="highlight"><pre><span></span><code>a = 1\nb = 2\n</code></pre></div>'
+    assert '<code style="--mdx-lines:2">' in hook.with_line_counts(code)
+
+
+# ------------------------------------------------------------------------------------------ notebooks
+def test_notebook_pages_carry_no_mathjax_no_cdn_and_only_the_css_they_use(built_site):
+    for path in notebook_pages(built_site):
+        html = path.read_text(encoding="utf-8")
+        scripts = re.findall(r"<script\b[^>]*>.*?</script>", html, re.S)
+        assert not [s for s in scripts if re.search(r"mathjax|cdnjs|cdn\.jsdelivr|unpkg", s, re.I)], path
+        assert '<script src="">' not in html, path
+        css = "".join(re.findall(r"<style[^>]*>(.*?)</style>", html, re.S))
+        assert len(css) < 40_000, f"{path}: {len(css)} characters of inline CSS"
+        # what renders the notebook is still there
+        for needed in ("jp-Cell", "jp-InputArea", "highlight-ipynb", ".jupyter-wrapper .jp-InputPrompt"):
+            assert needed in html, (path, needed)
+
+
+def test_notebook_css_pruning_keeps_what_the_page_uses():
+    hook = load_hook("notebook_pages")
+    css = (
+        ".w{--used:red;--unused:blue;--chain:var(--used)}"
+        ".w :is(.a, .b):hover{color:var(--chain)}"
+        ".w .missing{color:green}"
+        ".w .a:not(.never){margin:0}"
+        "@media print{.w .a{display:none}.w .missing{display:none}}"
+    )
+    out = hook.prune_css([css], '<div class="w"><p class="a">x</p></div>')
+    assert ".w :is(.a, .b):hover{color:var(--chain)}" in out
+    assert "--used:red" in out and "--chain:var(--used)" in out and "--unused" not in out
+    assert ".missing" not in out
+    assert ".w .a:not(.never){margin:0}" in out
+    assert "@media print{.w .a{display:none}}" in out
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_notebook_page_renders_cells_outputs_and_highlighting(built_site, site_url, browser):
+    path = notebook_pages(built_site)[0].parent.relative_to(built_site).as_posix() + "/"
+    page = browser.new_page(viewport={"width": 1280, "height": 900})
+    page.goto(site_url + path, wait_until="networkidle")
+    state = page.evaluate(
+        """() => ({
+          cells: document.querySelectorAll('.jp-Cell').length,
+          prompt: getComputedStyle(document.querySelector('.jp-InputPrompt')).fontFamily,
+          hiddenCopies: [...document.querySelectorAll('.clipboard-copy-txt')]
+            .every(e => getComputedStyle(e).display === 'none'),
+          keyword: getComputedStyle(document.querySelector('.highlight-ipynb .k, .highlight-ipynb .kn')).color,
+          text: getComputedStyle(document.querySelector('.highlight-ipynb')).color,
+        })"""
+    )
+    page.close()
+    assert state["cells"] > 5
+    assert "mono" in state["prompt"].lower()
+    assert state["hiddenCopies"]
+    assert state["keyword"] != state["text"]  # highlighted
+
+
+# ----------------------------------------------------------------------------------------- contrast
+def _contrast(fg: tuple[float, ...], bg: tuple[float, ...]) -> float:
+    def lum(rgb):
+        c = [v / 255 for v in rgb]
+        c = [v / 12.92 if v <= 0.03928 else ((v + 0.055) / 1.055) ** 2.4 for v in c]
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2]
+
+    hi, lo = sorted((lum(fg), lum(bg)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+COLOURS_JS = """(selectors) => {
+  const rgba = s => s.match(/[\\d.]+/g).map(Number);
+  const over = (fg, bg) => {
+    const a = fg.length > 3 ? fg[3] : 1;
+    return [0, 1, 2].map(i => fg[i] * a + bg[i] * (1 - a));
+  };
+  const out = {};
+  for (const sel of selectors) {
+    const el = document.querySelector(sel);
+    if (!el) continue;
+    let bgEl = el, bg = [0, 0, 0, 0];
+    while (bgEl && (bg = rgba(getComputedStyle(bgEl).backgroundColor)).length > 3 && bg[3] === 0) {
+      bgEl = bgEl.parentElement;
+    }
+    const back = bg.slice(0, 3);
+    out[sel] = [over(rgba(getComputedStyle(el).color), back), back];
+  }
+  return out;
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_code_colours_meet_4_5_to_1(built_site, site_url, browser, scheme):
+    notebook = notebook_pages(built_site)[0].parent.relative_to(built_site).as_posix() + "/"
+    page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    checked = {}
+    for path, selectors in (
+        (MATH_GUIDE, [".highlight .c1", ".highlight .ow", ".highlight .o", ".highlight .p", ".highlight .mi"]),
+        (notebook, [".highlight-ipynb .c1", ".highlight-ipynb .mf", ".highlight-ipynb .mi", ".highlight-ipynb .o"]),
+    ):
+        page.goto(site_url + path, wait_until="networkidle")
+        page.evaluate("document.querySelectorAll('pre > code').forEach(c => c.scrollIntoView())")
+        for sel, (fg, bg) in page.evaluate(COLOURS_JS, selectors).items():
+            checked[f"{path} {sel}"] = round(_contrast(fg, bg), 2)
+    page.close()
+    assert len(checked) >= 6, checked
+    low = {k: v for k, v in checked.items() if v < 4.5}
+    assert not low, low
