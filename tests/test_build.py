@@ -177,7 +177,7 @@ def test_home_page_says_how_many_guides_are_published(roadmap, built_site):
 
 def test_a_broken_data_file_fails_the_build_with_file_entry_and_reason(tmp_path):
     project = tmp_path / "project"
-    for part in ("docs", "macros", "overrides", "data"):
+    for part in ("docs", "macros", "overrides", "data", "hooks"):
         shutil.copytree(ROOT / part, project / part, ignore=shutil.ignore_patterns("__pycache__", "vendor"))
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     data = project / "data" / "roadmap.yml"
