@@ -503,3 +503,26 @@ def test_dashboard_draws_without_shifting_what_the_reader_sees(browser, site_url
         expect(p.locator(".mdx-plan-form")).to_be_visible()
     finally:
         ctx.close()
+
+
+@pytest.mark.parametrize("width", [412, 1280])
+def test_week_page_fills_its_progress_bar_and_plan_line_without_shifting(browser, site_url, width):
+    """The progress bar and the plan line hold their place until the scripts fill them (no layout shift)."""
+    ctx = browser.new_context(viewport={"width": width, "height": 823})
+    try:
+        p = ctx.new_page()
+        p.goto(site_url + WEEK1)
+        expect(p.locator(".mdx-plan-line")).to_be_visible()
+        expect(p.locator('[data-mdx-progress="week-01"]')).to_contain_text("0 of 11 done")
+        shift = p.evaluate(
+            """() => new Promise(done => {
+              let sum = 0;
+              new PerformanceObserver(list => {
+                for (const e of list.getEntries()) if (!e.hadRecentInput) sum += e.value;
+              }).observe({type: 'layout-shift', buffered: true});
+              setTimeout(() => done(sum), 300);
+            })"""
+        )
+        assert shift < 0.01, f"layout shift {shift:.3f} while the week page was filled in"
+    finally:
+        ctx.close()

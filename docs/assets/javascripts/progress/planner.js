@@ -176,5 +176,6 @@
   w.mdxPlanner = { mount: mount, STAGES: STAGES, dueOn: dueOn, dueReviews: dueReviews, activity: activity,
     streaks: streaks, icsText: icsText, fold: fold, ics: ics };
   P && P.on(function () { if (cur) cur(); });
-  document$.subscribe(mount);
+  // In a task of its own, after the dashboard's report: two shorter tasks keep a phone answering input.
+  document$.subscribe(function () { setTimeout(mount, 0); });
 })(window, document);
