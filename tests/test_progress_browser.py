@@ -482,6 +482,16 @@ def test_dashboard_works_when_reached_by_instant_navigation(page, instant_url):
     expect(page.locator('[data-mdx-progress="phase-1"]')).to_contain_text("1 of 47")
 
 
+# The page's cumulative layout shift so far (Lighthouse's CLS, without shifts caused by input).
+LAYOUT_SHIFT = """() => new Promise(done => {
+  let sum = 0;
+  new PerformanceObserver(list => {
+    for (const e of list.getEntries()) if (!e.hadRecentInput) sum += e.value;
+  }).observe({type: 'layout-shift', buffered: true});
+  setTimeout(() => done(sum), 300);
+})"""
+
+
 def test_dashboard_draws_without_shifting_what_the_reader_sees(browser, site_url):
     """Drawing the dashboard must not push visible content around (Lighthouse's CLS, on a phone's screen)."""
     ctx = browser.new_context(viewport={"width": 412, "height": 823})
@@ -489,15 +499,7 @@ def test_dashboard_draws_without_shifting_what_the_reader_sees(browser, site_url
         p = ctx.new_page()
         p.goto(site_url + DASH)
         expect(p.locator("#mdx-activity[data-mdx-ready]")).to_have_count(1)
-        shift = p.evaluate(
-            """() => new Promise(done => {
-              let sum = 0;
-              new PerformanceObserver(list => {
-                for (const e of list.getEntries()) if (!e.hadRecentInput) sum += e.value;
-              }).observe({type: 'layout-shift', buffered: true});
-              setTimeout(() => done(sum), 300);
-            })"""
-        )
+        shift = p.evaluate(LAYOUT_SHIFT)
         assert shift < 0.02, f"layout shift {shift:.3f} while the dashboard was drawn"
         expect(p.locator(".mdx-dash__tools")).to_be_visible()
         expect(p.locator(".mdx-plan-form")).to_be_visible()
@@ -514,15 +516,7 @@ def test_week_page_fills_its_progress_bar_and_plan_line_without_shifting(browser
         p.goto(site_url + WEEK1)
         expect(p.locator(".mdx-plan-line")).to_be_visible()
         expect(p.locator('[data-mdx-progress="week-01"]')).to_contain_text("0 of 11 done")
-        shift = p.evaluate(
-            """() => new Promise(done => {
-              let sum = 0;
-              new PerformanceObserver(list => {
-                for (const e of list.getEntries()) if (!e.hadRecentInput) sum += e.value;
-              }).observe({type: 'layout-shift', buffered: true});
-              setTimeout(() => done(sum), 300);
-            })"""
-        )
+        shift = p.evaluate(LAYOUT_SHIFT)
         assert shift < 0.01, f"layout shift {shift:.3f} while the week page was filled in"
     finally:
         ctx.close()
