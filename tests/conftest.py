@@ -8,6 +8,7 @@ import functools
 import http.server
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -69,6 +70,22 @@ def serve_dir(directory: Path, port: int = 0):
 def site_url(built_site):
     """The built site served on a free loopback port."""
     with serve_dir(built_site) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def instant_url(tmp_path_factory):
+    """The site built with site_url set to where it is served, as on GitHub Pages: Material's instant
+    navigation is only active when the sitemap's addresses match the page's."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    url = f"http://127.0.0.1:{port}/"
+    dest = tmp_path_factory.mktemp("site-instant")
+    proc = build_site(dest, SITE_URL=url)
+    assert proc.returncode == 0, proc.stderr
+    with serve_dir(dest, port) as served:
+        assert served == url
         yield url
 
 

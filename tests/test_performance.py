@@ -7,11 +7,10 @@ from __future__ import annotations
 
 import importlib.util
 import re
-import socket
 
 import pytest
 
-from conftest import ROOT, build_site, serve_dir
+from conftest import ROOT
 
 MATH_GUIDE = "guides/mathematics-for-ml/"
 PHONE = {"viewport": {"width": 412, "height": 823}, "device_scale_factor": 1.75, "is_mobile": True}
@@ -28,22 +27,6 @@ def notebook_pages(built_site):
     pages = sorted((built_site / "notebooks").glob("*/index.html"))
     assert len(pages) >= 4
     return pages
-
-
-@pytest.fixture(scope="module")
-def instant_url(tmp_path_factory):
-    """The site built with site_url set to where it is served, as on GitHub Pages: Material's instant
-    navigation is only active when the sitemap's addresses match the page's."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    url = f"http://127.0.0.1:{port}/"
-    dest = tmp_path_factory.mktemp("site-instant")
-    proc = build_site(dest, SITE_URL=url)
-    assert proc.returncode == 0, proc.stderr
-    with serve_dir(dest, port) as served:
-        assert served == url
-        yield url
 
 
 # ------------------------------------------------------------------------------------------- search

@@ -4,13 +4,10 @@ export/import/reset/undo/share on the dashboard, accessibility, and the page wit
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-
-from conftest import build_site, serve_dir
 
 pytestmark = pytest.mark.browser
 
@@ -424,22 +421,6 @@ def test_dashboard_controls_have_accessible_names(page, site_url):
 
 
 # ------------------------------------------------------------------------------- instant navigation
-
-
-@pytest.fixture(scope="module")
-def instant_url(tmp_path_factory):
-    """The site built with site_url set to where it is served, as on GitHub Pages: Material's instant
-    navigation is only active when the sitemap's addresses match the page's."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    url = f"http://127.0.0.1:{port}/"
-    dest = tmp_path_factory.mktemp("site-instant")
-    proc = build_site(dest, SITE_URL=url)
-    assert proc.returncode == 0, proc.stderr
-    with serve_dir(dest, port) as served:
-        assert served == url
-        yield url
 
 
 def instant_ready(page):
