@@ -2,13 +2,14 @@
    pages that need it, and only when it is needed. Runs on every page change of Material's instant
    navigation via document$.
 
-   A guide can hold hundreds of formulas: rendering them all at once is one long task that keeps the page
-   from answering for seconds on a phone. So formulas are rendered in short slices (a few milliseconds
-   each, the browser paints and answers input in between): first those in or near the viewport, as they
-   come near it (IntersectionObserver), then all the others while the browser is idle, so that every
-   formula is rendered shortly after the page loads (for find in page, printing and screen readers).
-   Printing renders any that are left at once. A diagram loads Mermaid (about 1 MB) only when it comes
-   near the viewport. */
+   A guide can hold hundreds of formulas: rendering them all is seconds of work on a phone, most of it for
+   formulas the reader may never scroll to. So a formula is rendered when it comes within two screens of
+   the viewport (IntersectionObserver), in short slices (a few milliseconds each: the browser paints and
+   answers input in between). Until then it is its TeX source, which is what a screen reader reads out; a
+   reader who scrolls does not see it, since formulas render two screens ahead. Starting a find in page
+   (Ctrl+F, Cmd+F, F3) renders all the others too, in slices, so that the search matches what the page
+   shows; printing renders them all at once. A diagram loads Mermaid (about 1 MB) only when it comes near
+   the viewport. */
 (function () {
   "use strict";
   // Only pages with math, diagrams or a notebook load this script (overrides/main.html), and instant
@@ -19,7 +20,8 @@
   var vendor = new URL("../vendor/", here).href;
   var loaded = {};
   var SLICE_MS = 8;       // work per task: under 50 ms even on a phone four times slower than this machine
-  var NEAR = "600px 0px"; // "near the viewport": this far above or below it
+  var NEAR = "600px 0px"; // "near the viewport", for a diagram: this far above or below it
+  var MATH_NEAR = "200% 0px"; // for a formula: within two viewport heights above or below it
 
   function load(src) {
     if (!loaded[src]) {
@@ -34,18 +36,16 @@
     return loaded[src];
   }
 
-  function css(href) {
-    if (!document.querySelector('link[href="' + vendor + href + '"]')) {
-      var l = document.createElement("link");
-      l.rel = "stylesheet";
-      l.href = vendor + href;
-      document.head.appendChild(l);
-    }
+  function css(href) { // pages with math link it in their head (overrides/main.html): add it only if not
+    var url = vendor + href;
+    var links = document.querySelectorAll('link[rel="stylesheet"]');
+    for (var i = 0; i < links.length; i++) if (links[i].href === url) return;
+    var l = document.createElement("link");
+    l.rel = "stylesheet";
+    l.href = url;
+    document.head.appendChild(l);
   }
 
-  var idle = window.requestIdleCallback
-    ? function (fn) { return window.requestIdleCallback(fn, { timeout: 1000 }); }
-    : function (fn) { return setTimeout(fn, 16); };
   var soon = function (fn) { return setTimeout(fn, 0); };
 
   // ---------------------------------------------------------------------------------------- math
@@ -53,7 +53,7 @@
   var DOLLARS = [{ left: "$$", right: "$$", display: true }, { left: "$", right: "$", display: false }];
   var BRACKETS = [{ left: "\\(", right: "\\)", display: false }, { left: "\\[", right: "\\]", display: true }];
 
-  var math = null; // the current page's work: { urgent: [], rest: [], observer, scheduled }
+  var math = null; // the current page's work: { urgent: [], rest: [], observer, scheduled, all }
 
   function renderOne(node) {
     if (node.hasAttribute("data-mdx-done") || !node.isConnected) return;
@@ -64,13 +64,13 @@
     node.setAttribute("data-mdx-done", "");
   }
 
-  function pump(job, fromIdle) {
+  function pump(job) {
     job.scheduled = false;
     if (math !== job) return; // the page changed meanwhile
     var until = performance.now() + SLICE_MS;
-    // Idle slices render the rest only; a slice for formulas near the viewport goes first.
+    // Formulas near the viewport first; the others only once a find in page asked for all of them.
     while (job.urgent.length && performance.now() < until) renderOne(job.urgent.shift());
-    while (fromIdle && !job.urgent.length && job.rest.length && performance.now() < until) {
+    while (job.all && !job.urgent.length && job.rest.length && performance.now() < until) {
       var node = job.rest.shift();
       if (job.observer) job.observer.unobserve(node);
       renderOne(node);
@@ -80,15 +80,23 @@
 
   function schedule(job) {
     if (job.scheduled || !job.ready) return;
-    if (job.urgent.length) { job.scheduled = true; soon(function () { pump(job, false); }); }
-    else if (job.rest.length) { job.scheduled = true; idle(function () { pump(job, true); }); }
-    else if (job.observer) { job.observer.disconnect(); job.observer = null; }
+    if (job.urgent.length || (job.all && job.rest.length)) {
+      job.scheduled = true;
+      soon(function () { pump(job); });
+    } else if (!job.rest.length && job.observer) { job.observer.disconnect(); job.observer = null; }
   }
 
-  function renderAll() { // before printing: no slices
+  function renderAll() { // before printing: at once, no slices
     if (!math || !math.ready) return;
     math.urgent.concat(math.rest).forEach(renderOne);
     math.urgent = []; math.rest = [];
+  }
+
+  function findStarted(e) { // Ctrl+F, Cmd+F or F3: the rest in slices, so that find matches what is shown
+    var key = (e.key || "").toLowerCase();
+    if (!math || math.all || !((key === "f" && (e.ctrlKey || e.metaKey)) || key === "f3")) return;
+    math.all = true;
+    schedule(math);
   }
 
   // A notebook's Markdown cell can hold dozens of formulas: render it block by block (paragraph, list
@@ -119,7 +127,7 @@
         else nodes.push(node);
       });
     if (!nodes.length) return;
-    var job = math = { urgent: [], rest: nodes, observer: null, scheduled: false, ready: false };
+    var job = math = { urgent: [], rest: nodes, observer: null, scheduled: false, ready: false, all: false };
     function urgent(node) {
       var i = job.rest.indexOf(node);
       if (i >= 0) { job.rest.splice(i, 1); job.urgent.push(node); }
@@ -130,8 +138,10 @@
           if (e.isIntersecting) { job.observer.unobserve(e.target); urgent(e.target); }
         });
         schedule(job);
-      }, { rootMargin: NEAR });
+      }, { rootMargin: MATH_NEAR });
       nodes.forEach(function (n) { job.observer.observe(n); });
+    } else {
+      job.all = true; // no observer to tell what is near: render them all, in slices
     }
     css("katex/katex.min.css");
     load("katex/katex.min.js").then(function () { return load("katex/auto-render.min.js"); }).then(function () {
@@ -141,6 +151,7 @@
   }
 
   window.addEventListener("beforeprint", renderAll);
+  window.addEventListener("keydown", findStarted, true);
 
   // ------------------------------------------------------------------------------------ diagrams
   var diagrams = null; // the current page's IntersectionObserver
