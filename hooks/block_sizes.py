@@ -1,9 +1,9 @@
 """MkDocs hook: write on each long block of a page roughly how tall it will be, so that the browser can skip
 rendering the blocks away from the viewport and still reserve their place.
 
-A long guide is heavy to lay out on a phone: the mathematics guide has about 22,600 elements before its
-~690 formulas are rendered (19,500 of them in highlighted code) and about 40,000 after. site.css gives the
-code blocks and the top-level text blocks (paragraphs, lists, admonitions, display formulas)
+A long guide is heavy to lay out on a phone: the mathematics guide has about 8,300 elements before its
+~690 formulas are rendered (6,100 of them in highlighted code) and about 35,000 once all are. site.css
+gives the code blocks and the top-level text blocks (paragraphs, lists, admonitions, display formulas)
 `content-visibility: auto`: the browser lays out and paints only those near the viewport, and rendering
 the formulas further down (render.js) costs little until the reader gets there. A skipped block is laid
 out at its `contain-intrinsic-height`; this hook gives each block the height to use there:
