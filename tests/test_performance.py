@@ -317,6 +317,30 @@ def test_notebook_page_renders_cells_outputs_and_highlighting(built_site, site_u
     assert state["keyword"] != state["text"]  # highlighted
 
 
+@pytest.mark.browser
+@pytest.mark.slow
+def test_notebook_cells_render_lazily_and_all_show_when_scrolled_to(built_site, site_url, browser):
+    path = notebook_pages(built_site)[0].parent.relative_to(built_site).as_posix() + "/"
+    page = browser.new_page(**PHONE)
+    page.goto(site_url + path, wait_until="networkidle")
+    cells = page.locator(".jupyter-wrapper .jp-Cell")
+    assert cells.count() > 5
+    assert cells.last.evaluate("e => getComputedStyle(e).contentVisibility") == "auto"
+    assert cells.last.evaluate("e => e.getBoundingClientRect().top") > 3 * 823  # far below: skipped
+    # Scrolled to, every cell shows its content at its real height, and the last one reaches the footer.
+    for i in range(cells.count()):
+        cell = cells.nth(i)
+        cell.scroll_into_view_if_needed()
+        handle = cell.element_handle()
+        page.wait_for_function("e => e.scrollHeight > 0 && e.innerText.trim().length > 0", arg=handle, timeout=5_000)
+    gap = page.evaluate(
+        "document.querySelector('.md-footer').getBoundingClientRect().top -"
+        " document.querySelector('.jupyter-wrapper').getBoundingClientRect().bottom"
+    )
+    assert 0 <= gap < 200
+    page.close()
+
+
 # ----------------------------------------------------------------------------------------- contrast
 def _contrast(fg: tuple[float, ...], bg: tuple[float, ...]) -> float:
     def lum(rgb):
