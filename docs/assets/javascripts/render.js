@@ -6,10 +6,10 @@
    formulas the reader may never scroll to. So a formula is rendered when it comes within two screens of
    the viewport (IntersectionObserver), in short slices (a few milliseconds each: the browser paints and
    answers input in between). Until then it is its TeX source, which is what a screen reader reads out; a
-   reader who scrolls does not see it, since formulas render two screens ahead. Starting a find in page
-   (Ctrl+F, Cmd+F, F3) renders all the others too, in slices, so that the search matches what the page
-   shows; printing renders them all at once. A diagram loads Mermaid (about 1 MB) only when it comes near
-   the viewport. */
+   reader who scrolls does not see it, since formulas render about two screens ahead. Starting a find in
+   page (Ctrl+F, Cmd+F, F3) renders all the others too, in slices, so that the search matches what the
+   page shows; printing renders them all at once. A diagram loads Mermaid (about 1 MB) only when it comes
+   near the viewport. */
 (function () {
   "use strict";
   // Only pages with math, diagrams or a notebook load this script (overrides/main.html), and instant
