@@ -30,6 +30,11 @@ def notebook_pages(built_site):
     return pages
 
 
+def first_notebook(built_site) -> str:
+    """The first notebook page's path from the site's root, as in a URL: "notebooks/<name>/"."""
+    return notebook_pages(built_site)[0].parent.relative_to(built_site).as_posix() + "/"
+
+
 # ------------------------------------------------------------------------------------------- search
 @pytest.mark.browser
 @pytest.mark.slow
@@ -194,7 +199,7 @@ def test_plain_names_and_whitespace_lose_their_spans_and_nothing_else():
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_a_plain_name_looks_like_the_code_around_it(built_site, site_url, browser, scheme):
     """What slim_code.py relies on: the theme draws a name token in the code's own colour."""
-    notebook = notebook_pages(built_site)[0].parent.relative_to(built_site).as_posix() + "/"
+    notebook = first_notebook(built_site)
     page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
     seen = {}
     for path, code in ((MATH_GUIDE, ".highlight pre > code"), (notebook, ".highlight-ipynb pre")):
@@ -297,7 +302,7 @@ def test_notebook_css_pruning_keeps_what_the_page_uses():
 @pytest.mark.browser
 @pytest.mark.slow
 def test_notebook_page_renders_cells_outputs_and_highlighting(built_site, site_url, browser):
-    path = notebook_pages(built_site)[0].parent.relative_to(built_site).as_posix() + "/"
+    path = first_notebook(built_site)
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(site_url + path, wait_until="networkidle")
     state = page.evaluate(
@@ -320,7 +325,7 @@ def test_notebook_page_renders_cells_outputs_and_highlighting(built_site, site_u
 @pytest.mark.browser
 @pytest.mark.slow
 def test_notebook_cells_render_lazily_and_all_show_when_scrolled_to(built_site, site_url, browser):
-    path = notebook_pages(built_site)[0].parent.relative_to(built_site).as_posix() + "/"
+    path = first_notebook(built_site)
     page = browser.new_page(**PHONE)
     page.goto(site_url + path, wait_until="networkidle")
     cells = page.locator(".jupyter-wrapper .jp-Cell")
@@ -377,7 +382,7 @@ COLOURS_JS = """(selectors) => {
 @pytest.mark.slow
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_code_colours_meet_4_5_to_1(built_site, site_url, browser, scheme):
-    notebook = notebook_pages(built_site)[0].parent.relative_to(built_site).as_posix() + "/"
+    notebook = first_notebook(built_site)
     page = browser.new_page(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
     checked = {}
     for path, selectors in (
