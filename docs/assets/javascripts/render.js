@@ -36,7 +36,7 @@
     return loaded[src];
   }
 
-  function css(href) { // pages with math link it in their head (overrides/main.html): add it only if not
+  function css(href) { // pages with math link it in their head (overrides/main.html): add it only if missing
     var url = vendor + href;
     var links = document.querySelectorAll('link[rel="stylesheet"]');
     for (var i = 0; i < links.length; i++) if (links[i].href === url) return;
