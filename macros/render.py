@@ -582,7 +582,7 @@ def plan_data(rm: Roadmap) -> list[list]:
 def manifest_script(rm: Roadmap, base: str) -> str:
     """The manifest as an attribute of a hidden element, read by the progress script.
 
-    Not a <script type="application/json">: Material's instant navigation re-runs every script of the
+    Not a <script type="application/json">: Material's instant navigation (when on) re-runs every script of the
     new page as JavaScript, dropping its type and id. An attribute is also kept out of the search index.
     """
     return _manifest_element(manifest(rm, base))

@@ -75,14 +75,15 @@ def site_url(built_site):
 
 @pytest.fixture(scope="session")
 def instant_url(tmp_path_factory):
-    """The site built with site_url set to where it is served, as on GitHub Pages: Material's instant
-    navigation is only active when the sitemap's addresses match the page's."""
+    """The site built with Material's instant navigation on (off on the site itself:
+    hooks/instant_navigation.py), and with site_url set to where it is served, as on GitHub Pages:
+    instant navigation is only active when the sitemap's addresses match the page's."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     url = f"http://127.0.0.1:{port}/"
     dest = tmp_path_factory.mktemp("site-instant")
-    proc = build_site(dest, SITE_URL=url)
+    proc = build_site(dest, SITE_URL=url, ROADMAP_INSTANT_NAVIGATION="1")
     assert proc.returncode == 0, proc.stderr
     with serve_dir(dest, port) as served:
         assert served == url

@@ -2,12 +2,15 @@
 first use of search and search still works; formulas render as the reader comes near them, and all of them
 for find in page and printing; code blocks get their copy button as they come into view and keep their
 colours without the spans they no longer need; long pages render lazily without text spilling anywhere;
-notebook pages carry none of mkdocs-jupyter's unused scripts and CSS; code colours meet 4.5:1 contrast."""
+notebook pages carry none of mkdocs-jupyter's unused scripts and CSS; code colours meet 4.5:1 contrast;
+instant navigation is off on the site and on in the build that checks the pages across instant page changes."""
 
 from __future__ import annotations
 
 import importlib.util
+import json
 import re
+import urllib.request
 
 import pytest
 
@@ -161,6 +164,28 @@ def test_formulas_render_after_instant_navigation(instant_url, browser):
     assert page.evaluate(ERRORS) == 0
     assert page.evaluate("window.__samePage") is True, "the navigation was not instant"
     page.close()
+
+
+# ------------------------------------------------------------------------------- instant navigation
+def page_features(html: str) -> list[str]:
+    found = re.search(r'<script id="__config" type="application/json">(.*?)</script>', html, re.S)
+    assert found, "no Material configuration in the page"
+    return json.loads(found.group(1))["features"]
+
+
+def test_instant_navigation_is_off_on_the_site_and_on_in_the_build_that_asks_for_it(built_site, instant_url):
+    """Off on the site: on a long page it costs more than it saves (hooks/instant_navigation.py). The tests
+    that check pages across instant page changes use a build that has it on; this checks that it does, and
+    that only that build repeats content.css in the content block, which such a page change swaps in."""
+    site = (built_site / MATH_GUIDE / "index.html").read_text(encoding="utf-8")
+    assert not {"navigation.instant", "navigation.instant.progress"} & set(page_features(site))
+    assert site.count("assets/stylesheets/content.css") == 1
+    with urllib.request.urlopen(instant_url + MATH_GUIDE) as r:
+        instant = r.read().decode("utf-8")
+    assert {"navigation.instant", "navigation.instant.progress"} <= set(page_features(instant))
+    assert instant.count("assets/stylesheets/content.css") == 2
+    head, body = instant.split("</head>", 1)
+    assert "assets/stylesheets/content.css" in head and "assets/stylesheets/content.css" in body
 
 
 # --------------------------------------------------------------------------------------------- code

@@ -1,6 +1,6 @@
 /* Renders math (KaTeX) and diagrams (Mermaid) from the site's own copies, loading each library only on
-   pages that need it, and only when it is needed. Runs on every page change of Material's instant
-   navigation via document$.
+   pages that need it, and only when it is needed. Runs on each page Material shows (document$), which
+   with instant navigation on includes every page change.
 
    A guide can hold hundreds of formulas: rendering them all is seconds of work on a phone, most of it for
    formulas the reader may never scroll to. So a formula is rendered when it comes within two screens of
@@ -12,8 +12,8 @@
    near the viewport. */
 (function () {
   "use strict";
-  // Only pages with math, diagrams or a notebook load this script (overrides/main.html), and instant
-  // navigation runs it again on each of them: the first run's document$ subscription serves them all.
+  // Only pages with math, diagrams or a notebook load this script (overrides/main.html); instant
+  // navigation, when on, runs it again on each of them: the first run's document$ subscription serves all.
   if (window.mdxRender) return;
   window.mdxRender = true;
   var here = document.currentScript.src;
@@ -36,7 +36,8 @@
     return loaded[src];
   }
 
-  function css(href) { // pages with math link it in their head (overrides/main.html): add it only if missing
+  function css(href) { // pages with math link it in their head (overrides/main.html), so this adds it only
+                       // after an instant navigation from a page without it
     var url = vendor + href;
     var links = document.querySelectorAll('link[rel="stylesheet"]');
     for (var i = 0; i < links.length; i++) if (links[i].href === url) return;

@@ -1,6 +1,6 @@
-/* Binds the page to the progress store: checkboxes and progress bars on every page change of
-   Material's instant navigation (document$), other tabs (storage event), the back/forward cache
-   (pageshow). Changes are announced politely; no keyboard shortcuts are added. */
+/* Binds the page to the progress store: checkboxes and progress bars on each page Material shows
+   (document$: once per load, and on every page change when instant navigation is on), other tabs
+   (storage event), the back/forward cache (pageshow). Changes are announced politely; no keyboard shortcuts are added. */
 (function (w, d) {
   "use strict";
   var P = w.mdxProgress, scopes = {}, say;

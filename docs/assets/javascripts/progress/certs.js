@@ -3,7 +3,7 @@
    kept only in this browser. Loaded only on that page. Stored and typed text is shown as text, never markup. */
 (function (w, d) {
   "use strict";
-  if (w.mdxCerts) return; // instant navigation re-runs this script on each visit
+  if (w.mdxCerts) return; // instant navigation, when on, re-runs this script on each visit
   var P = w.mdxProgress, L = w.mdxPlan, cur = null, quiet = false, esc = L.esc, a = L.a, idx = L.idx;
 
   function projectDone(wk) { return wk.tasks.length && wk.tasks.every(P.has); }

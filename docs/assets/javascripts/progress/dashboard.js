@@ -3,7 +3,7 @@
    link). Loaded only on the dashboard page. Text from storage or a file is shown as text, never markup. */
 (function (w, d) {
   "use strict";
-  if (w.mdxDashboard) return; // instant navigation re-runs this script on each visit
+  if (w.mdxDashboard) return; // instant navigation, when on, re-runs this script on each visit
   var P, cur = null;
 
   function esc(s) { return String(s).replace(/[&<>"]/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }); }

@@ -3,7 +3,7 @@
    on calendar dates (Date.UTC), never by adding 86,400,000 ms, so DST changes and month ends stay right. */
 (function (w, d) {
   "use strict";
-  if (w.mdxPlan) return; // instant navigation re-runs this script on each visit
+  if (w.mdxPlan) return; // instant navigation, when on, re-runs this script on each visit
   var P = w.mdxProgress;
 
   function pad(n) { return (n < 10 ? "0" : "") + n; }

@@ -3,7 +3,7 @@
    never markup. */
 (function (w, d) {
   "use strict";
-  if (w.mdxPlanner) return; // instant navigation re-runs this script on each visit
+  if (w.mdxPlanner) return; // instant navigation, when on, re-runs this script on each visit
   var P = w.mdxProgress, L = w.mdxPlan, cur = null, esc = L.esc, a = L.a, idx = L.idx;
   /* Reviews of a ticked objective fall due 1 day, 1 week and 1 month after the day it was ticked. */
   var STAGES = ["1 day", "1 week", "1 month"];

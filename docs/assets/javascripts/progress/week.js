@@ -2,7 +2,7 @@
    this browser only. Loaded on week pages, after store.js and plan.js. Typed text is data, never markup. */
 (function (w, d) {
   "use strict";
-  if (w.mdxWeek) return; // instant navigation re-runs this script on each visit
+  if (w.mdxWeek) return; // instant navigation, when on, re-runs this script on each visit
   var P = w.mdxProgress, L = w.mdxPlan;
   w.mdxWeek = true;
 
