@@ -6,10 +6,13 @@
    formulas the reader may never scroll to. So a formula is rendered when it comes within two screens of
    the viewport (IntersectionObserver), in short slices (a few milliseconds each: the browser paints and
    answers input in between). Until then it is its TeX source, which is what a screen reader reads out; a
-   reader who scrolls does not see it, since formulas render about two screens ahead. Starting a find in
-   page (Ctrl+F, Cmd+F, F3) renders all the others too, in slices, so that the search matches what the
-   page shows; printing renders them all at once. A diagram loads Mermaid (about 1 MB) only when it comes
-   near the viewport. */
+   reader who scrolls does not see it, since formulas render about two screens ahead. While the page
+   loads, only the formulas on the screen itself render: those below wait for the reader's first scroll,
+   key or tap, so that the page answers its first input sooner. KaTeX itself loads when a formula is to
+   render; if none has by the time the page has loaded, the browser fetches it in the background then,
+   without running it. Starting a find in page (Ctrl+F, Cmd+F, F3) renders all the others too, in slices,
+   so that the search matches what the page shows; printing renders them all at once. A diagram loads
+   Mermaid (about 1 MB) only when it comes near the viewport. */
 (function () {
   "use strict";
   // Only pages with math, diagrams or a notebook load this script (overrides/main.html); instant
@@ -54,7 +57,51 @@
   var DOLLARS = [{ left: "$$", right: "$$", display: true }, { left: "$", right: "$", display: false }];
   var BRACKETS = [{ left: "\\(", right: "\\)", display: false }, { left: "\\[", right: "\\]", display: true }];
 
-  var math = null; // the current page's work: { urgent: [], rest: [], observer, scheduled, all }
+  var math = null; // the current page's work: { urgent: [], rest: [], observer, scheduled, loading, ready, all }
+
+  // Until the reader first scrolls, presses a key or touches the page, only formulas on the screen itself
+  // render; from then on, those within two screens of it too. Input events are caught on their way down
+  // (capture); scroll and resize only as the window's own, since the theme scrolls its sidebars by itself
+  // while the page loads.
+  var engaged = false;
+  var INPUT = ["keydown", "pointerdown", "touchstart", "wheel"], WINDOW = ["scroll", "resize"];
+  function engage() {
+    if (engaged) return;
+    engaged = true;
+    INPUT.forEach(function (type) { window.removeEventListener(type, engage, true); });
+    WINDOW.forEach(function (type) { window.removeEventListener(type, engage); });
+    if (math && math.observer) watch(math);
+  }
+  INPUT.forEach(function (type) { window.addEventListener(type, engage, { capture: true, passive: true }); });
+  WINDOW.forEach(function (type) { window.addEventListener(type, engage, { passive: true }); });
+
+  function watch(job) { // observe the formulas not queued yet, as far ahead as the reader is engaged
+    if (job.observer) job.observer.disconnect();
+    job.observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) {
+        if (!e.isIntersecting) return;
+        job.observer.unobserve(e.target);
+        var i = job.rest.indexOf(e.target);
+        if (i >= 0) { job.rest.splice(i, 1); job.urgent.push(e.target); }
+      });
+      schedule(job);
+    }, { rootMargin: engaged ? MATH_NEAR : "0px" });
+    job.rest.forEach(function (n) { job.observer.observe(n); });
+  }
+
+  var LIBRARY = ["katex/katex.min.js", "katex/auto-render.min.js"];
+
+  function prefetch() { // into the HTTP cache, not run: the formulas further down will need it
+    if (!math || math.loading) return;
+    LIBRARY.forEach(function (src) {
+      if (loaded[src] || document.querySelector('link[rel="prefetch"][href="' + vendor + src + '"]')) return;
+      var l = document.createElement("link");
+      l.rel = "prefetch";
+      l.as = "script";
+      l.href = vendor + src;
+      document.head.appendChild(l);
+    });
+  }
 
   function renderOne(node) {
     if (node.hasAttribute("data-mdx-done") || !node.isConnected) return;
@@ -80,17 +127,43 @@
   }
 
   function schedule(job) {
-    if (job.scheduled || !job.ready) return;
+    if (job.scheduled) return;
+    if (!job.ready) { // KaTeX loads when the first formula is to render
+      if (!job.loading && (job.urgent.length || job.all)) {
+        job.loading = true;
+        load(LIBRARY[0]).then(function () { return load(LIBRARY[1]); }).then(function () {
+          job.ready = true;
+          schedule(job);
+        }).catch(function (e) { console.error(e); });
+      }
+      return;
+    }
     if (job.urgent.length || (job.all && job.rest.length)) {
       job.scheduled = true;
       soon(function () { pump(job); });
     } else if (!job.rest.length && job.observer) { job.observer.disconnect(); job.observer = null; }
   }
 
-  function renderAll() { // before printing: at once, no slices
-    if (!math || !math.ready) return;
+  // Before printing, at once, no slices. A print cannot wait for a script to load: if KaTeX has not run
+  // yet (the reader printed before touching the page), it is fetched synchronously, from the cache the
+  // prefetch filled, and run.
+  function renderAll() {
+    if (!math) return;
+    if (!window.renderMathInElement) {
+      try {
+        LIBRARY.forEach(function (src) {
+          var x = new XMLHttpRequest();
+          x.open("GET", vendor + src, false);
+          x.send();
+          if (x.status !== 200) throw new Error("could not load " + src);
+          (0, eval)(x.responseText); // global scope, as a script element would run it
+        });
+      } catch (e) { console.error(e); return; }
+    }
+    math.ready = true;
     math.urgent.concat(math.rest).forEach(renderOne);
     math.urgent = []; math.rest = [];
+    schedule(math);
   }
 
   function findStarted(e) { // Ctrl+F, Cmd+F or F3: the rest in slices, so that find matches what is shown
@@ -128,27 +201,15 @@
         else nodes.push(node);
       });
     if (!nodes.length) return;
-    var job = math = { urgent: [], rest: nodes, observer: null, scheduled: false, ready: false, all: false };
-    function urgent(node) {
-      var i = job.rest.indexOf(node);
-      if (i >= 0) { job.rest.splice(i, 1); job.urgent.push(node); }
-    }
-    if ("IntersectionObserver" in window) {
-      job.observer = new IntersectionObserver(function (entries) {
-        entries.forEach(function (e) {
-          if (e.isIntersecting) { job.observer.unobserve(e.target); urgent(e.target); }
-        });
-        schedule(job);
-      }, { rootMargin: MATH_NEAR });
-      nodes.forEach(function (n) { job.observer.observe(n); });
-    } else {
-      job.all = true; // no observer to tell what is near: render them all, in slices
-    }
+    var job = math = {
+      urgent: [], rest: nodes, observer: null, scheduled: false, loading: false, ready: false, all: false
+    };
+    if ("IntersectionObserver" in window) watch(job);
+    else job.all = true; // no observer to tell what is near: render them all, in slices
     css("katex/katex.min.css");
-    load("katex/katex.min.js").then(function () { return load("katex/auto-render.min.js"); }).then(function () {
-      job.ready = true;
-      schedule(job);
-    }).catch(function (e) { console.error(e); });
+    schedule(job);
+    if (document.readyState === "complete") prefetch();
+    else window.addEventListener("load", prefetch, { once: true });
   }
 
   window.addEventListener("beforeprint", renderAll);
