@@ -3,7 +3,8 @@ first use of search and search still works; formulas render as the reader comes 
 for find in page and printing; code blocks get their copy button as they come into view and keep their
 colours without the spans they no longer need; long pages render lazily without text spilling anywhere;
 notebook pages carry none of mkdocs-jupyter's unused scripts and CSS; code colours meet 4.5:1 contrast;
-instant navigation is off on the site and on in the build that checks the pages across instant page changes."""
+instant navigation is off on the site and on in the build that checks the pages across instant page changes;
+tables come wrapped from the build, styled as the theme styles them."""
 
 from __future__ import annotations
 
@@ -216,6 +217,65 @@ def test_instant_navigation_is_off_on_the_site_and_on_in_the_build_that_asks_for
     assert instant.count("assets/stylesheets/content.css") == 2
     head, body = instant.split("</head>", 1)
     assert "assets/stylesheets/content.css" in head and "assets/stylesheets/content.css" in body
+
+
+# ------------------------------------------------------------------------------------------- tables
+def test_tables_come_wrapped_from_the_build_and_the_theme_styles_them(built_site):
+    hook = load_hook("tables")
+    table = "<table>\n<thead>\n<tr><th>a</th></tr>\n</thead>\n<tbody><tr><td>1</td></tr></tbody>\n</table>"
+    assert hook.wrap(f"<p>x</p>{table}") == (
+        '<p>x</p><div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table class="mdx-table">'
+        + table.removeprefix("<table>")
+        + "</div></div>"
+    )
+    kept = '<table class="dataframe"><tr><td>1</td></tr></table>'  # a class of its own: Material leaves it
+    assert hook.wrap(kept) == kept
+    assert hook.widen(".md-typeset table:not([class]) td{a}") == ".md-typeset table:is(:not([class]),.mdx-table) td{a}"
+    sheet = next((built_site / "assets/stylesheets").glob("main.*.min.css")).read_text(encoding="utf-8")
+    assert "table:not([class])" not in sheet and sheet.count(hook.WIDENED) >= 10
+    pages = [p.read_text(encoding="utf-8") for p in built_site.rglob("*.html")]
+    assert sum(p.count('<table class="mdx-table">') for p in pages) > 50
+    assert not any("<table>" in p for p in pages), "a table left for Material's script to move on load"
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_tables_look_as_the_theme_draws_them_and_nothing_moves_them_on_load(site_url, browser):
+    page = browser.new_page(**PHONE)
+    page.add_init_script(
+        """window.__tablesMoved = 0;
+        new MutationObserver(records => records.forEach(r => r.removedNodes.forEach(n => {
+          if (n.nodeName === 'TABLE') window.__tablesMoved++;
+        }))).observe(document, { childList: true, subtree: true });"""
+    )
+    page.goto(site_url + MATH_GUIDE, wait_until="networkidle")
+    assert page.evaluate("window.__tablesMoved") == 0
+    tables = page.locator("article table")
+    assert tables.count() >= 5
+    assert page.evaluate(
+        """() => [...document.querySelectorAll('article table')].every(t => t.classList.contains('mdx-table')
+          && t.parentElement.matches('.md-typeset__table')
+          && t.parentElement.parentElement.matches('.md-typeset__scrollwrap')
+          && !t.parentElement.parentElement.closest('.md-typeset__table'))"""
+    )
+    # Every computed style of a table, a header cell and a body cell equals that of the same table without
+    # the class, which the theme's own selector styles.
+    differences = page.evaluate(
+        """() => {
+          const ours = document.querySelector('article table.mdx-table');
+          const plain = document.createElement('table');
+          plain.innerHTML = ours.innerHTML;
+          ours.closest('.md-typeset__scrollwrap').after(plain);
+          const diff = (a, b) => {
+            const x = getComputedStyle(a), y = getComputedStyle(b);
+            return [...x].filter(p => x.getPropertyValue(p) !== y.getPropertyValue(p));
+          };
+          return [ours, ours.querySelector('th'), ours.querySelector('td')].map((el, i) =>
+            diff(el, [plain, plain.querySelector('th'), plain.querySelector('td')][i]));
+        }"""
+    )
+    assert differences == [[], [], []]
+    page.close()
 
 
 # --------------------------------------------------------------------------------------------- code
