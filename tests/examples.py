@@ -7,6 +7,10 @@ Conventions (documented for writers in CONTRIBUTING.md):
   ``!!! norun "why it does not run here"`` admonition: the reader sees the reason, the tests count it.
 - A ```` ```text title="Output" ```` block right after a python block is what that block prints;
   the run checks it, line by line (trailing spaces ignored).
+- Numbers that come out of training can differ in the last digit from one CPU to another (the order of
+  floating-point sums depends on the processor's vector instructions). Their block says so, and by how
+  much, in its title: ```` ```text title="Output (numbers may differ by up to 0.005 on another CPU)" ````;
+  the run then lets each number differ by that much, and checks everything else exactly.
 """
 
 from __future__ import annotations
@@ -21,7 +25,10 @@ from pathlib import Path
 
 FENCE_OPEN = re.compile(r"^(?P<indent>[ \t]*)(?P<fence>`{3,}|~{3,})\s*(?P<info>[^`]*)$")
 ADMONITION = re.compile(r'^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)\s+(?P<kind>[\w-]+)(?:\s+"(?P<title>[^"]*)")?')
-OUTPUT_INFO = re.compile(r'^text\s+.*title="Output"')
+OUTPUT_INFO = re.compile(
+    r'^text\s+.*title="Output(?: \(numbers may differ by up to (?P<tolerance>[0-9.]+) on another CPU\))?"'
+)
+NUMBER = re.compile(r"(-?\d+(?:\.\d+)?(?:[eE][-+]?\d+)?)")
 
 
 @dataclass
@@ -33,6 +40,7 @@ class Block:
     code: str
     norun_reason: str | None = None  # set when inside a norun admonition
     expected_output: str | None = None  # from a following Output block
+    tolerance: float = 0.0  # how far each number of the output may be from the Output block's
 
 
 @dataclass
@@ -84,13 +92,10 @@ def parse_blocks(path: Path, root: Path | None = None) -> list[Block]:
         norun = next((t for (_, k, t) in reversed(admonitions) if k == "norun"), None)
         in_norun = any(k == "norun" for (_, k, _t) in admonitions)
         block = Block(page, i + 1, lang, info, "\n".join(body) + "\n", (norun or "") if in_norun else None)
-        if (
-            OUTPUT_INFO.match(info)
-            and blocks
-            and blocks[-1].lang == "python"
-            and _only_blank_between(lines, blocks[-1], i)
-        ):
+        output = OUTPUT_INFO.match(info)
+        if output and blocks and blocks[-1].lang == "python" and _only_blank_between(lines, blocks[-1], i):
             blocks[-1].expected_output = block.code
+            blocks[-1].tolerance = float(output.group("tolerance") or 0)
         blocks.append(block)
         i = j + 1
     return blocks
@@ -103,6 +108,21 @@ def _only_blank_between(lines: list[str], prev: Block, start: int) -> bool:
 
 def python_blocks(blocks: list[Block]) -> list[Block]:
     return [b for b in blocks if b.lang == "python"]
+
+
+def _same_line(want: str, got: str, tolerance: float) -> bool:
+    """Equal, or (with a tolerance) equal but for numbers that differ by at most the tolerance."""
+    if want == got or not tolerance:
+        return want == got
+    w, g = NUMBER.split(want), NUMBER.split(got)  # text, number, text, number, ..., text
+    if len(w) != len(g):
+        return False
+    for k, (a, b) in enumerate(zip(w, g, strict=True)):
+        if k % 2 == 0 and a != b:
+            return False
+        if k % 2 == 1 and abs(float(a) - float(b)) > tolerance + 1e-12:
+            return False
+    return True
 
 
 def _normalise(text: str) -> list[str]:
@@ -149,11 +169,12 @@ def run_page(path: Path, root: Path) -> PageResult:
             ) from None
         if block.expected_output is not None:
             got, want = _normalise(out.getvalue()), _normalise(block.expected_output)
-            if got != want:
+            pairs = list(itertools.zip_longest(want, got, fillvalue=""))
+            if not all(_same_line(w, g, block.tolerance) for w, g in pairs):
                 diff = "\n".join(
                     f"  line {k + 1}: expected {w!r}, got {g!r}"
-                    for k, (w, g) in enumerate(itertools.zip_longest(want, got, fillvalue=""))
-                    if w != g
+                    for k, (w, g) in enumerate(pairs)
+                    if not _same_line(w, g, block.tolerance)
                 )
                 raise ExampleError(
                     f"{block.page}: the output of the python block at line {block.line} "

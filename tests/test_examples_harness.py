@@ -137,6 +137,34 @@ def test_output_block_is_checked(tmp_path):
         run_page(bad, tmp_path)
 
 
+def test_an_output_block_may_let_numbers_differ_by_what_its_title_says(tmp_path):
+    def run(printed: str) -> None:
+        p = page(
+            tmp_path,
+            f"""\
+            ```python
+            print({printed!r})
+            ```
+
+            ```text title="Output (numbers may differ by up to 0.01 on another CPU)"
+            acc 0.849 lr 2.7e-04
+            ```
+            """,
+        )
+        (block,) = python_blocks(parse_blocks(p))
+        assert block.tolerance == 0.01
+        run_page(p, tmp_path)
+
+    run("acc 0.849 lr 2.7e-04")
+    run("acc 0.852 lr 2.7e-04")  # within 0.01
+    with pytest.raises(ExampleError, match=r"expected 'acc 0.849 lr 2.7e-04', got 'acc 0.871 lr 2.7e-04'"):
+        run("acc 0.871 lr 2.7e-04")  # further than 0.01
+    with pytest.raises(ExampleError, match="got 'loss 0.849 lr 2.7e-04'"):
+        run("loss 0.849 lr 2.7e-04")  # the words still have to match exactly
+    with pytest.raises(ExampleError, match="got 'acc 0.849'"):
+        run("acc 0.849")  # and the count of numbers
+
+
 def test_output_block_belongs_only_to_the_block_right_above(tmp_path):
     p = page(
         tmp_path,
