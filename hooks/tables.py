@@ -3,15 +3,17 @@
 When a page loads, Material's script puts every table without a class into two `<div>`s, a horizontal
 scroll container (`md-typeset__scrollwrap`) and a frame (`md-typeset__table`). Moving the tables at that
 moment makes the browser restyle and lay out much of a long page again before it can answer input: on
-the mathematics guide (5 small tables) that was about a third of the work Material does once the page
-has been parsed. It also shifts the text below each table as the frame's margins appear.
+the mathematics guide, which has only 5 small tables, Material's setup once the page is parsed (its
+DOMContentLoaded handlers) took 30 to 45% less time without it (two sets of 7 loads at 4x CPU
+throttling, medians).
 
 This hook writes the two `<div>`s into the page instead and gives the table the class `mdx-table`, so that
 Material's script finds nothing to move. Material's stylesheet styles only tables without a class
 (`table:not([class])`): on_post_build widens each of those selectors in the built copy of the stylesheet
-to `table:is(:not([class]),.mdx-table)`, so a table looks exactly as before. tests/test_performance.py
-checks that in Chromium, against a table that Material wraps itself, and fails the day Material's
-stylesheet stops matching.
+to `table:is(:not([class]),.mdx-table)`, so a table looks exactly as before: tests/test_performance.py
+checks in Chromium that every computed style of a table equals that of the same table without the class,
+and that nothing moves a table on load. The build fails if Material's stylesheet stops using that
+selector.
 """
 
 from __future__ import annotations
