@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from examples import ExampleError, parse_blocks, python_blocks, run_page
+from examples import ExampleError, last_digit_unit, parse_blocks, python_blocks, run_page
 
 
 def page(tmp_path, text):
@@ -163,6 +163,77 @@ def test_an_output_block_may_let_numbers_differ_by_what_its_title_says(tmp_path)
         run("loss 0.849 lr 2.7e-04")  # the words still have to match exactly
     with pytest.raises(ExampleError, match="got 'acc 0.849'"):
         run("acc 0.849")  # and the count of numbers
+
+
+def test_by_default_a_decimal_may_differ_by_one_unit_in_its_last_digit_and_integers_are_exact(tmp_path):
+    """What a rounding boundary does on another CPU's kernels, and no more."""
+
+    def run(printed: str) -> None:
+        p = page(
+            tmp_path,
+            f"""\
+            ```python
+            print({printed!r})
+            ```
+
+            ```text title="Output"
+            step 400 loss 0.0432 acc 97.5% err 2.3e-09 n=12
+            ```
+            """,
+        )
+        run_page(p, tmp_path)
+
+    run("step 400 loss 0.0432 acc 97.5% err 2.3e-09 n=12")
+    run("step 400 loss 0.0433 acc 97.4% err 2.4e-09 n=12")  # one unit in each last digit
+    run("step 400 loss 0.0431 acc 97.6% err 2.2e-09 n=12")
+    with pytest.raises(ExampleError, match="got 'step 400 loss 0.0434"):
+        run("step 400 loss 0.0434 acc 97.5% err 2.3e-09 n=12")  # two units
+    with pytest.raises(ExampleError, match="err 2.1e-09"):
+        run("step 400 loss 0.0432 acc 97.5% err 2.1e-09 n=12")  # noise is not a result: assert a bound
+    with pytest.raises(ExampleError, match="got 'step 401"):
+        run("step 401 loss 0.0432 acc 97.5% err 2.3e-09 n=12")  # integers are exact
+    with pytest.raises(ExampleError, match="n=13"):
+        run("step 400 loss 0.0432 acc 97.5% err 2.3e-09 n=13")
+
+
+@pytest.mark.parametrize(
+    ("number", "unit"),
+    [
+        ("42", 0.0),
+        ("-7", 0.0),
+        ("0.0432", 1e-4),
+        ("97.5", 0.1),
+        ("2.3e-09", 1e-10),
+        ("1e-06", 1e-6),
+        ("3.403e+38", 1e35),
+        ("-0.000", 1e-3),
+    ],
+)
+def test_last_digit_unit(number, unit):
+    assert last_digit_unit(number) == pytest.approx(unit, rel=1e-12)
+
+
+def test_record_mode_runs_past_a_differing_output_and_keeps_every_block(tmp_path):
+    p = page(
+        tmp_path,
+        """\
+        ```python
+        print("a 1")
+        ```
+
+        ```text title="Output"
+        a 2
+        ```
+
+        ```python
+        print("b")
+        ```
+        """,
+    )
+    record: list[dict] = []
+    run_page(p, tmp_path, record)
+    assert [(r["line"], r["printed"]) for r in record] == [(1, "a 1\n"), (9, "b\n")]
+    assert "expected 'a 2', got 'a 1'" in record[0]["mismatch"] and record[1]["mismatch"] is None
 
 
 def test_output_block_belongs_only_to_the_block_right_above(tmp_path):
