@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -43,6 +44,13 @@ def ensure_env(extras: str) -> None:
         return
     say(f"installing the project with [{extras}] (first run, or pyproject.toml changed)")
     subprocess.run([str(PY), "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
+    torch_index = os.environ.get("TORCH_INDEX_URL")
+    if torch_index and "ml" in extras.split(","):
+        # PyPI's Linux torch includes CUDA (several GB); PyTorch's own index has the CPU-only build.
+        # The workflows set this; the pinned version comes from pyproject.toml, so the two never differ.
+        pin = re.search(r'"(torch==[^";]+)"', (ROOT / "pyproject.toml").read_text(encoding="utf-8")).group(1)
+        say(f"installing {pin} from {torch_index}")
+        subprocess.run([str(PY), "-m", "pip", "install", "--quiet", pin, "--index-url", torch_index], check=True)
     subprocess.run([str(PY), "-m", "pip", "install", "--quiet", "-e", f".[{extras}]"], cwd=ROOT, check=True)
     for old in VENV.glob(f".installed-{extras.replace(',', '-')}-*"):
         old.unlink()
@@ -99,10 +107,20 @@ def build(args: list[str]) -> int:
     return subprocess.call(cmd, cwd=ROOT, env=env)
 
 
+def test_workers() -> int:
+    """One pytest worker per core, up to 4 (each can hold a model and a browser in memory)."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return min(cores, 4)
+
+
 def test(args: list[str]) -> int:
     ensure_env("docs,ml,test")
     chromium = ensure_chromium()
-    cmd = [str(PY), "-m", "pytest", *args]
+    # Spread the tests over the cores; the tests that use the built site share one worker (conftest.py).
+    # Pass `-n 0` to run everything in one process.
+    chosen = any(a.startswith(("-n", "--numprocesses")) for a in args)
+    parallel = [] if chosen else ["-n", str(test_workers()), "--dist", "loadgroup"]
+    cmd = [str(PY), "-m", "pytest", *parallel, *args]
     env = site_env(CHROMIUM_PATH=chromium)
     # The examples are small: one BLAS/OpenMP thread costs them little, while two threads on a busy
     # 2-core machine were measured 60x slower on small torch operations. A learner's own setting wins.

@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import http.server
+import importlib
 import os
 import shutil
 import socket
@@ -21,12 +22,29 @@ DOCS = ROOT / "docs"
 DATA = ROOT / "data" / "roadmap.yml"
 sys.path.insert(0, str(ROOT))
 
+import kernels  # noqa: E402
 from macros.roadmap import load  # noqa: E402
+
+# Tests that use the built site run on one xdist worker, so that the site is built once per run
+# (tasks.py runs the tests on every core: the examples and notebooks spread over the others).
+SITE_FIXTURES = {"built_site", "site_url", "instant_url", "browser"}
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        if SITE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xdist_group("site"))
 
 
 @pytest.fixture(scope="session")
 def roadmap():
     return load(DATA, DOCS)
+
+
+@pytest.fixture(scope="session")
+def portable_kernels() -> dict[str, str]:
+    """Environment variables for NumPy's baseline kernels and PyTorch's default ones (tests/kernels.py)."""
+    return kernels.portable()
 
 
 def build_site(dest: Path, config: Path | None = None, **env_vars: str) -> subprocess.CompletedProcess:
@@ -124,8 +142,11 @@ def browser():
 
 
 def pytest_terminal_summary(terminalreporter):
-    """Report the code examples that do not run here, and why, so that they stay visible and few."""
-    for name in ("test_guide_examples", "test_notebooks"):  # the notebooks report their run times
-        mod = sys.modules.get(name)
-        if mod is not None:
-            mod.pytest_terminal_summary_hook(terminalreporter)
+    """Report the code examples that do not run here, and why, so that they stay visible and few, and the
+    notebooks' run times. Read from the reports, as the tests may have run in xdist workers."""
+    ran = {
+        r.nodeid.split("::")[0] for reports in terminalreporter.stats.values() for r in reports if hasattr(r, "nodeid")
+    }
+    for name in ("test_guide_examples", "test_notebooks"):
+        if f"tests/{name}.py" in ran:
+            importlib.import_module(name).pytest_terminal_summary_hook(terminalreporter)

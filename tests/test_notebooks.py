@@ -26,7 +26,6 @@ from macros import render
 DOCS = ROOT / "docs"
 NOTEBOOKS = sorted((DOCS / "notebooks").glob("*.py"))
 BUDGET_S = 60  # CPU seconds per notebook (issue: under a minute on 2 cores)
-TIMINGS: dict[str, tuple[float, float]] = {}
 
 
 def _sync_module():
@@ -53,9 +52,14 @@ def code_cells(source: Path) -> list[str]:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("kernel_setting", ["native", "portable"])
 @pytest.mark.parametrize("source", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs_offline_within_budget(source: Path, tmp_path):
+def test_notebook_runs_offline_within_budget(source: Path, kernel_setting, portable_kernels, tmp_path, record_property):
+    """Each notebook with this CPU's own kernels and with the portable ones (tests/kernels.py): its asserts
+    must hold on any processor."""
     env = dict(os.environ, MPLBACKEND="Agg", PYTHONHASHSEED="0", PYTHONDONTWRITEBYTECODE="1")
+    if kernel_setting == "portable":
+        env.update(portable_kernels)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(
@@ -64,7 +68,7 @@ def test_notebook_runs_offline_within_budget(source: Path, tmp_path):
     wall = time.perf_counter() - start
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    TIMINGS[source.stem] = (wall, cpu)
+    record_property("notebook_timing", (f"{source.stem} ({kernel_setting})", wall, cpu))
     assert proc.returncode == 0, f"{source.relative_to(ROOT)} failed:\n{proc.stdout[-3000:]}\n{proc.stderr[-3000:]}"
     # CPU time: a busy test machine stretches wall time, not the work the notebook does.
     assert cpu < BUDGET_S, f"{source.name} used {cpu:.0f} s of CPU (wall {wall:.0f} s); the budget is {BUDGET_S} s"
@@ -154,8 +158,16 @@ def test_test_suite_is_a_download_not_a_page(built_site):
 
 
 def pytest_terminal_summary_hook(terminalreporter):
-    if TIMINGS:
+    """The run times, from the test reports (so that they reach the summary from xdist workers too)."""
+    timings = [
+        value
+        for report in terminalreporter.stats.get("passed", []) + terminalreporter.stats.get("failed", [])
+        if report.when == "call"
+        for name, value in getattr(report, "user_properties", [])
+        if name == "notebook_timing"
+    ]
+    if timings:
         terminalreporter.write_line(
             "notebook run times (wall s / CPU s): "
-            + ", ".join(f"{name} {wall:.1f}/{cpu:.1f}" for name, (wall, cpu) in sorted(TIMINGS.items()))
+            + ", ".join(f"{name} {wall:.1f}/{cpu:.1f}" for name, wall, cpu in sorted(timings))
         )
