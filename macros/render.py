@@ -371,6 +371,14 @@ def guide_usage_line(rm: Roadmap, guide: Guide, page: str) -> str:
     return "Studied in " + "; ".join(parts) + "."
 
 
+# Said once per guide, where the reader first meets its outputs (tests/examples.py checks them this way).
+OUTPUT_NOTE = (
+    "The outputs under the code are what it printed when the site was tested. On your computer the last "
+    "digit of a number may differ, because each processor rounds a little differently; results of "
+    "training may differ by as much as an output's title says."
+)
+
+
 def guide_header(rm: Roadmap, guide: Guide, page: str) -> str:
     assumes = ", ".join(f"[{md_text(rm.guides[a].title)}]({link(page, rm.guides[a].page)})" for a in guide.assumes)
     meta = [
@@ -388,6 +396,8 @@ def guide_header(rm: Roadmap, guide: Guide, page: str) -> str:
             " · ".join(meta),
             "",
             guide_usage_line(rm, guide, page),
+            "",
+            OUTPUT_NOTE,
             "",
             "</div>",
             "",

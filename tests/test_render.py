@@ -145,3 +145,10 @@ def test_manifest_script_cannot_close_its_element_early(roadmap, monkeypatch):
     payload = script.split("data-mdx-manifest='", 1)[1].rsplit("'></div>", 1)[0]
     assert "<" not in payload and "'" not in payload
     assert json.loads(html.unescape(payload))["schema"] == 1
+
+
+def test_a_guide_header_tells_the_reader_once_that_printed_digits_may_differ(roadmap):
+    guide = roadmap.guides["MATHEMATICS_FOR_ML"]
+    header = render.guide_header(roadmap, guide, guide.page)
+    assert header.count(render.OUTPUT_NOTE) == 1
+    assert "last digit" in render.OUTPUT_NOTE
