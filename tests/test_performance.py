@@ -188,7 +188,10 @@ def test_formulas_render_after_instant_navigation(instant_url, browser):
     page.evaluate("window.__samePage = true")
     page.locator(f"article a[href*='{MATH_GUIDE}']").first.click()
     page.wait_for_url(re.compile(".*mathematics-for-ml.*"))
-    page.wait_for_function(f"{FORMULAS} > 600 && {RENDERED} > 0", timeout=60_000)
+    # The guide's first screen has no formula; the reader's first scroll renders those coming into view.
+    page.wait_for_function(f"{FORMULAS} > 600", timeout=60_000)
+    page.mouse.wheel(0, 900)
+    page.wait_for_function(f"{RENDERED} > 0", timeout=60_000)
     assert page.evaluate("document.querySelectorAll('link[href$=\"katex.min.css\"]').length") == 1
     page.keyboard.press("Control+f")
     page.wait_for_function(f"{RENDERED} === {FORMULAS}", timeout=60_000)
