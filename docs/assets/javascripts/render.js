@@ -110,6 +110,7 @@
       throwOnError: false
     });
     node.setAttribute("data-mdx-done", "");
+    if (window.mdxScrollFocus && node.tagName === "DIV") window.mdxScrollFocus(node); // bind.js
   }
 
   function pump(job) {

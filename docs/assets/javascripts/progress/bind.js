@@ -23,8 +23,9 @@
 
   function status(bar) {
     var ids = scopes[bar.getAttribute("data-mdx-progress")], n = count(ids);
+    var p = Math.round(100 * n / (ids.length || 1)); // never 0% once something is done, nor 100% before all is
     return bar.getAttribute("data-mdx-label") + ": " + n + " of " + ids.length + " done (" +
-      Math.round(100 * n / (ids.length || 1)) + "%)";
+      (n > 0 && p === 0 ? "<1" : n < ids.length && p === 100 ? ">99" : p) + "%)";
   }
 
   function sync() {
@@ -101,4 +102,44 @@
   });
   P.on(sync);
   document$.subscribe(bind);
+
+  /* A code block, table or formula wider than the screen scrolls sideways; a keyboard can scroll it only
+     if it can take focus (WCAG 2.1.1). Material makes a code block focusable once it comes into view, and
+     only where the device can hover; this gives every such region a tab stop from the start, and takes it
+     away again when the region fits (on resize). A table or formula also gets a name, read out on focus. */
+  var SCROLLERS = ".md-typeset pre > code, .md-typeset__scrollwrap, .md-typeset div.arithmatex, " +
+    ".jupyter-wrapper .highlight-ipynb, .jupyter-wrapper .jp-OutputArea-output";
+  function fit(el) {
+    var wide = el.scrollWidth > el.clientWidth + 1, ours = el.hasAttribute("data-mdx-scroll");
+    if (wide && !el.hasAttribute("tabindex")) {
+      el.setAttribute("tabindex", "0");
+      el.setAttribute("data-mdx-scroll", "");
+      if (el.tagName !== "CODE" && !el.hasAttribute("aria-label")) {
+        el.setAttribute("role", "region");
+        el.setAttribute("aria-label", (el.querySelector("table") ? "Table" : el.classList.contains("arithmatex") ?
+          "Formula" : el.classList.contains("highlight-ipynb") ? "Code" : "Output") + ", scrolls sideways");
+      }
+    } else if (!wide && ours) {
+      el.removeAttribute("tabindex");
+      el.removeAttribute("data-mdx-scroll");
+    }
+  }
+  // A block whose content the browser may skip laying out (content-visibility: auto, hooks/block_sizes.py,
+  // on long pages) cannot be measured until it is on the screen: until then it is a tab stop.
+  var onScreen = "IntersectionObserver" in w && new IntersectionObserver(function (seen) {
+    seen.forEach(function (e) { if (e.isIntersecting) { onScreen.unobserve(e.target); fit(e.target); } });
+  });
+  function scrollers() {
+    d.querySelectorAll(SCROLLERS).forEach(function (el) {
+      var lazy = getComputedStyle(el).contentVisibility === "auto" ||
+        (el.checkVisibility && !el.checkVisibility({ contentVisibilityAuto: true }));
+      if (!lazy || !onScreen) return fit(el);
+      if (!el.hasAttribute("tabindex")) { el.setAttribute("tabindex", "0"); el.setAttribute("data-mdx-scroll", ""); }
+      onScreen.observe(el);
+    });
+  }
+  w.mdxScrollFocus = fit; // render.js: a formula is measured again once KaTeX has drawn it
+  var resized;
+  w.addEventListener("resize", function () { clearTimeout(resized); resized = setTimeout(scrollers, 200); });
+  document$.subscribe(function () { setTimeout(scrollers, 0); });
 })(window, document);
