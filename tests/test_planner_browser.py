@@ -175,6 +175,48 @@ def test_journal_round_trip_through_export_and_import(page, site_url):
     assert page.evaluate("window.pwned") is None and page.locator(".mdx-journal img").count() == 0
 
 
+def test_import_preview_names_every_change_before_replace_or_merge(page, site_url):
+    """Replace used to delete week notes and overwrite the plan while its preview spoke only of ticks."""
+    seed(
+        page,
+        site_url,
+        {
+            "version": 3,
+            "ticks": {FIRST: ms(2026, 3, 1, 12)},
+            "plan": {"hours": 25},
+            "journal": {"week-02": "my week 2 note"},
+            "name": "Ada",
+        },
+    )
+    incoming = {
+        "format": "mdx-progress",
+        "version": 3,
+        "ticks": {FIRST: ms(2026, 2, 1, 12)},
+        "plan": {"hours": 15, "start": "2027-01-04"},
+        "journal": {"week-01": "their week 1 note"},
+        "name": "Bob",
+    }
+    page.goto(site_url + DASH)
+    page.set_input_files(
+        "[data-mdx-import]",
+        files=[{"name": "p.json", "mimeType": "application/json", "buffer": json.dumps(incoming).encode()}],
+    )
+    panel = page.locator(".mdx-dash__panel")
+    expect(panel).to_contain_text(
+        "Replace keeps only these ticks and removes 0 ticks of yours; it also deletes "
+        "1 week note of yours that the file does not have, adds 1 week note, changes your "
+        "plan from 25 h/week to 15 h/week from 2027-01-04, "
+        'changes the name on your certificates to "Bob".'
+    )
+    expect(panel).to_contain_text(
+        "Merge adds 0 ticks to yours, adds 1 week note (yours are kept), and changes nothing else."
+    )
+    panel.get_by_role("button", name="Merge").click()
+    state = stored(page)
+    assert state["journal"] == {"week-01": "their week 1 note", "week-02": "my week 2 note"}
+    assert state["plan"] == {"hours": 25} and state["name"] == "Ada"
+
+
 def test_overlong_journal_note_is_refused_politely_not_truncated(page, site_url):
     page.goto(site_url + WEEK1)
     box = page.get_by_label("Your journal for Week 1")

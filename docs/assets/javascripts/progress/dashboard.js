@@ -7,7 +7,10 @@
   var P, cur = null;
 
   function esc(s) { return String(s).replace(/[&<>"]/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; }); }
-  function pct(k, n) { return Math.round(100 * k / (n || 1)) + "%"; }
+  function pct(k, n) { // never "0%" once something is done, nor "100%" while something is open
+    var p = Math.round(100 * k / (n || 1));
+    return (k > 0 && p === 0 ? "<1" : k < n && p === 100 ? ">99" : p) + "%";
+  }
   function bar(k, n, label) {
     return '<progress max="' + (n || 1) + '" value="' + k + '" aria-label="' + esc(label) + '"></progress>';
   }
@@ -33,9 +36,10 @@
       open = open || wk.hours[1] == null;
       H[0] += f * lo; H[1] += f * hi; H[2] += lo; H[3] += hi;
       all += n; done += k;
-      weeks[wk.id] = "<tr><td><a href=\"" + esc(wk.url) + '">' + esc(wk.label + ": " + wk.title) + "</a></td><td>" +
-        bar(k, n, wk.label) + " " + k + " of " + n + "</td><td>" + hrs(f * lo, f * hi) + " of " +
-        hrs(lo, hi, wk.hours[1] == null) + "</td><td>" + (k < n ? '<button type="button" class="mdx-open" aria-expanded="false" data-mdx-open="' +
+      weeks[wk.id] = "<tr><td data-mdx-th=\"Week\"><a href=\"" + esc(wk.url) + '">' + esc(wk.label + ": " + wk.title) +
+        '</a></td><td data-mdx-th="Done">' + bar(k, n, wk.label) + " " + k + " of " + n +
+        '</td><td data-mdx-th="Hours done">' + hrs(f * lo, f * hi) + " of " +
+        hrs(lo, hi, wk.hours[1] == null) + '</td><td data-mdx-th="Still open">' + (k < n ? '<button type="button" class="mdx-open" aria-expanded="false" data-mdx-open="' +
         esc(wk.id) + '">' + (n - k) + " open</button><ul hidden></ul>" : "<strong>\u2713 all done</strong>") + "</td></tr>";
       weeks[wk.id + "#"] = k;
       weeks[wk.id + "/"] = n;
@@ -56,7 +60,7 @@
     var last = P.last();
     root.innerHTML = '<p class="mdx-dash__overall"><strong>Overall: ' + done + " of " + all + " items done (" +
       pct(done, all) + ")</strong> " + bar(done, all, "Overall progress") + "</p><ul>" +
-      "<li>Hours: about " + hrs(H[0], H[1]) + " done, about " + hrs(H[2] - H[0], H[3] - H[1], open) + " to go" +
+      "<li>Hours: about " + hrs(H[0], H[1]) + " done, " + (done < all ? "about " + hrs(H[2] - H[0], H[3] - H[1], open) + " to go" : "nothing left to tick") +
       " (of " + hrs(H[2], H[3], open) + ").</li><li>Last activity: " + (last ? "<time>" + day(last) + "</time>" : "none yet") +
       ".</li><li>Skill self-assessment: " + skills + " of " + nskills + " ticked.</li>" +
       (unknown ? "<li>Kept from another version of the roadmap: " + unknown + " tick" + (unknown > 1 ? "s" : "") +
@@ -121,11 +125,15 @@
       try { inc = read(); } catch (e) { close(); return say(e.message + " Nothing was changed."); }
       var ids = Object.keys(inc.ticks), merge = P.diff(inc, "merge"), repl = P.diff(inc, "replace");
       var strange = ids.filter(function (id) { return !cur.items[id]; }).length;
+      var mx = P.changes(inc, "merge"), rx = P.changes(inc, "replace");
       ask(["This holds " + count(ids.length) + ": " + merge.added.length + " new here, " + merge.kept.length +
         " already ticked" + (strange ? ", " + strange + " for items this version of the roadmap does not list (kept)" : "") +
         (inc.skipped ? "; " + inc.skipped + " invalid entries will be ignored" : "") + ".",
-        "Merge adds them to yours; Replace keeps only these and removes " + count(repl.removed.length) +
-        " of yours. Undo brings back what was there."],
+        "Merge adds " + count(merge.added.length) + " to yours" + (mx.length ? ", " + mx.join(", ") : "") +
+        ", and changes nothing else.",
+        "Replace keeps only these ticks and removes " + count(repl.removed.length) + " of yours" +
+        (rx.length ? "; it also " + rx.join(", ") : "; your notes, plan, reviews and certificate name stay as they are") + ".",
+        "Undo brings back what was there."],
         [["Merge", function () { P.apply(inc, "merge"); say("Merged: " + count(merge.added.length) + " added."); }],
          ["Replace", function () { P.apply(inc, "replace"); say("Replaced: your progress now holds " + count(ids.length) + "."); }]]);
     }

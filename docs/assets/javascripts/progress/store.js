@@ -197,6 +197,43 @@
       if (mode == "replace") for (k in ticks) if (!(k in incoming.ticks)) drop.push(k);
       return { added: add, kept: keep, removed: drop, skipped: incoming.skipped };
     };
+    /* What an import would change besides ticks (notes, plan, reviews, certificate name), in words, so that
+       the preview names everything before anything changes. Mirrors apply() below. */
+    api.changes = function (incoming, mode) {
+      var inc = incoming.extra || {}, out = [], k, n;
+      function plan(p) { return p && p.hours ? p.hours + " h/week" + (p.start ? " from " + p.start : "") : "no plan"; }
+      function weeks(n) { return n + " week note" + (n == 1 ? "" : "s"); }
+      var here = extra.journal || {}, there = inc.journal;
+      if (mode == "replace") {
+        if (there) {
+          var lost = 0, changed = 0, added = 0;
+          for (k in here) if (!(k in there)) lost++; else if (there[k] !== here[k]) changed++;
+          for (k in there) if (!(k in here)) added++;
+          if (lost) out.push("deletes " + weeks(lost) + " of yours that the file does not have");
+          if (changed) out.push("replaces " + weeks(changed) + " of yours with the file's");
+          if (added) out.push("adds " + weeks(added));
+        }
+        if (inc.plan && plan(inc.plan) != plan(extra.plan)) out.push("changes your plan from " + plan(extra.plan) + " to " + plan(inc.plan));
+        if (inc.reviews && JSON.stringify(inc.reviews) != JSON.stringify(extra.reviews || null)) {
+          n = Object.keys(inc.reviews.done).length;
+          out.push("replaces your review history with the file's (" + n + " review" + (n == 1 ? "" : "s") + " done)");
+        }
+        if ("name" in inc && inc.name !== (extra.name || "")) out.push('changes the name on your certificates to "' + inc.name + '"');
+      } else {
+        n = 0;
+        if (there) for (k in there) if (!here[k]) n++;
+        if (n) out.push("adds " + weeks(n) + " (yours are kept)");
+        if (inc.plan && !extra.plan && inc.plan.hours) out.push("takes the file's plan, " + plan(inc.plan) + " (you have none)");
+        if (inc.name && !extra.name) out.push('takes the name "' + inc.name + '" for your certificates');
+        if (inc.reviews) {
+          n = 0;
+          var mine = (extra.reviews || {}).done || {};
+          for (k in inc.reviews.done) if (!(k in mine)) n++;
+          if (n) out.push("adds " + n + " done review" + (n == 1 ? "" : "s"));
+        }
+      }
+      return out;
+    };
     api.apply = function (incoming, mode) {
       backup();
       var inc = incoming.extra || {}, k, s;
