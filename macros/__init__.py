@@ -30,6 +30,22 @@ def load_roadmap(conf) -> Roadmap:
         raise PluginError(str(exc)) from None
 
 
+def load_test_suite(conf):
+    """docs/downloads/TEST_SUITE.py as a module, without writing bytecode into docs/."""
+    import importlib.util
+    import sys
+
+    path = Path(conf["docs_dir"]) / "downloads" / "TEST_SUITE.py"
+    spec = importlib.util.spec_from_file_location("roadmap_test_suite", path)
+    module = importlib.util.module_from_spec(spec)
+    dont_write, sys.dont_write_bytecode = sys.dont_write_bytecode, True
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.dont_write_bytecode = dont_write
+    return module
+
+
 def define_env(env) -> None:
     rm = load_roadmap(env.conf)
     env.variables["roadmap_totals"] = render.totals(rm)
@@ -122,6 +138,11 @@ def define_env(env) -> None:
     @env.macro
     def progress_manifest() -> str:
         return render.manifest_script(rm, site_base())
+
+    @env.macro
+    def setup_installs() -> str:
+        """The install command of each phase, from the table in the learners' TEST_SUITE.py (one source)."""
+        return render.setup_installs(load_test_suite(env.conf))
 
     @env.macro
     def link_week(week_id: str, anchor: str | None = None) -> str:

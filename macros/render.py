@@ -613,3 +613,17 @@ def _manifest_element(data: dict) -> str:
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     text = text.replace("&", "&amp;").replace("'", "&#39;").replace("<", "&lt;").replace(">", "&gt;")
     return f"\n<div id=\"mdx-manifest\" hidden data-mdx-manifest='{text}'></div>\n"
+
+
+def setup_installs(suite) -> str:
+    """Each phase's weeks, what it adds, and the command that installs it (from TEST_SUITE.py's table)."""
+    out = []
+    for n in sorted(suite.PHASES):
+        pkgs = suite.PHASES[n]
+        if not pkgs:
+            out.append(f"**Phase {n}** ({suite.PHASE_WEEKS[n]}) adds no library: it uses what you have.\n")
+            continue
+        uses = "; ".join(f"`{pip}` ({purpose})" for _, pip, _, purpose in pkgs)
+        out.append(f"**Phase {n}** ({suite.PHASE_WEEKS[n]}) adds {uses}.\n")
+        out.append(f"```bash\n{suite.pip_command(n, only_new=True)}\npython TEST_SUITE.py --phase {n}\n```\n")
+    return "\n".join(out)

@@ -26,11 +26,24 @@ socket.create_connection = _refuse
 """
 
 
-def run_suite(tmp_path: Path, shims: dict[str, str] | None = None):
-    """Run the script as a learner would, with `shims` (module name -> code) shadowing real packages."""
+HIDE_DISTRIBUTIONS = """
+import importlib.metadata as _m
+_version = _m.version
+def _hidden(name):
+    if name.lower() in HIDDEN:
+        raise _m.PackageNotFoundError(name)
+    return _version(name)
+_m.version = _hidden
+"""
+
+
+def run_suite(tmp_path: Path, shims: dict[str, str] | None = None, hidden: tuple[str, ...] = (), args=()):
+    """Run the script as a learner would, with `shims` (module name -> code) shadowing real packages and the
+    distributions in `hidden` looking uninstalled."""
     shim_dir = tmp_path / "shims"
     shim_dir.mkdir()
-    (shim_dir / "sitecustomize.py").write_text(NO_NETWORK, encoding="utf-8")
+    custom = NO_NETWORK + (f"HIDDEN = {set(hidden)!r}\n" + HIDE_DISTRIBUTIONS if hidden else "")
+    (shim_dir / "sitecustomize.py").write_text(custom, encoding="utf-8")
     for name, code in (shims or {}).items():
         (shim_dir / name).mkdir()
         (shim_dir / name / "__init__.py").write_text(code, encoding="utf-8")
@@ -38,7 +51,7 @@ def run_suite(tmp_path: Path, shims: dict[str, str] | None = None):
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, str(SCRIPT)],
+        [sys.executable, str(SCRIPT), *args],
         cwd=tmp_path,
         env=env,
         capture_output=True,
@@ -94,9 +107,9 @@ def test_missing_required_package_fails_with_a_fix(tmp_path):
 
 
 def test_missing_optional_package_is_a_warning_not_a_failure(tmp_path):
-    proc, _, _ = run_suite(tmp_path, {"tensorboard": "raise ImportError('hidden by the test')"})
+    proc, _, _ = run_suite(tmp_path, {"jupyterlab": "raise ImportError('hidden by the test')"})
     assert proc.returncode == 0, proc.stdout
-    assert " WARN " in row(proc.stdout, "package tensorboard")
+    assert " WARN " in row(proc.stdout, "package jupyterlab")
     assert proc.stdout.rstrip().endswith("All tests passed ✓")
 
 
@@ -132,3 +145,64 @@ def test_versions_compare_as_numbers(text, expected):
         sys.dont_write_bytecode = dont_write
     assert TEST_SUITE.version_tuple(text) == expected
     assert TEST_SUITE.version_tuple("1.10") > TEST_SUITE.version_tuple("1.9")
+
+
+def load_suite():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("TEST_SUITE", SCRIPT)
+    module = importlib.util.module_from_spec(spec)
+    dont_write, sys.dont_write_bytecode = sys.dont_write_bytecode, True
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.dont_write_bytecode = dont_write
+    return module
+
+
+def test_phases_install_what_the_site_itself_runs():
+    """TEST_SUITE.py's table (from which the setup page's install commands are made) names every library the
+    guides and notebooks import (pyproject.toml's ml extra), with the same lower bounds, and nothing else."""
+    import re
+    import tomllib
+
+    ml = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]["ml"]
+    site: dict[str, str] = {}
+    for req in ml:
+        m = re.match(r"([A-Za-z0-9_.\-\[\]]+?)\s*(?:==|>=)\s*([0-9][^,;]*)", req)
+        assert m, req
+        name = m.group(1).lower().replace("xgboost-cpu", "xgboost")  # the Linux CPU-only build of the same package
+        low = m.group(2).strip()
+        if name not in site or tuple(map(int, low.split("."))) < tuple(map(int, site[name].split("."))):
+            site[name] = low  # a package listed per platform: the lowest bound any platform accepts
+    site.pop("ipykernel")  # what the build's notebook kernel needs; a learner's Jupyter brings its own
+    suite = load_suite()
+    listed = {pip.lower(): low for n in suite.PHASES for _, pip, low, _ in suite.PHASES[n]}
+    assert set(listed) == set(site), (
+        f"only in pyproject.toml: {sorted(set(site) - set(listed))}; "
+        f"only in TEST_SUITE.py: {sorted(set(listed) - set(site))}"
+    )
+    # the site pins torch; a learner may have any release since the oldest the guides work with
+    differ = {k: (listed[k], site[k]) for k in listed if listed[k] != site[k] and k != "torch"}
+    assert not differ, f"lower bounds differ (TEST_SUITE.py, pyproject.toml): {differ}"
+
+
+def test_later_phases_are_warnings_until_asked_for(tmp_path):
+    proc, _, _ = run_suite(tmp_path, hidden=("xgboost", "xgboost-cpu"))
+    assert proc.returncode == 0, proc.stdout
+    assert "setup check for Phase 1 (Weeks 1-4)" in proc.stdout
+    line = row(proc.stdout, "package xgboost")
+    assert " WARN " in line and "needed in Phase 2" in line, line
+    assert 'Before Phase 2: pip install "xgboost>=' in proc.stdout
+    assert proc.stdout.rstrip().endswith("All tests passed ✓")
+
+
+def test_asking_for_a_later_phase_requires_its_libraries(tmp_path):
+    proc, _, _ = run_suite(tmp_path, hidden=("xgboost", "xgboost-cpu"), args=("--phase", "2"))
+    assert proc.returncode == 1, proc.stdout
+    assert " FAIL " in row(proc.stdout, "package xgboost")
+    assert " PASS " in row(proc.stdout, "package lightgbm")
+    assert "Some tests FAILED" in proc.stdout
+    suite = load_suite()
+    assert suite.pip_command(2, only_new=True).startswith('pip install "xgboost>=2.0"')
+    assert '"numpy>=1.26"' in suite.pip_command(3) and '"numpy>=1.26"' not in suite.pip_command(3, only_new=True)
