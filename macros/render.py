@@ -117,28 +117,28 @@ def _material(rm: Roadmap, m: Material, page: str) -> str:
 
 
 def _section_title(guide: Guide, anchor: str) -> str:
-    def walk(entries: tuple[OutlineEntry, ...]):
-        for e in entries:
-            if e.id == anchor:
-                return e.title
-            found = walk(e.sections)
-            if found:
-                return found
-        return None
+    """A section's label: the guide's own heading (or outline) text, never one made from its slug."""
+    return guide.section_title(anchor) or anchor.replace("-", " ").capitalize()
 
-    return walk(guide.outline) or anchor.replace("-", " ").capitalize()
+
+def week_span(week: Week) -> str:
+    """What a week page calls itself: "week", or "block" for a two-week or open-ended one (Weeks 19–20, Week 21+)."""
+    return "week" if week.end == week.start else "block"
 
 
 def week_page(rm: Roadmap, week: Week, page: str) -> str:
     phase = rm.phase(week.phase)
     n_items = len(week.items)
+    # The dashboard's planner, as a built URL: the plan line is filled in by week.js, outside Markdown's links.
+    planner = "../" * (page.count("/") + 1) + "progress/#plan"
     out = [
         f"# {md_text(week_title(week))}",
         "",
         f"[{md_text(phase_title(phase))}]({link(page, phase.page)}) · "
         f"**Time commitment:** {hours_range(week.hours)} · {n_items} checklist items",
         progress_bar(week.id, f"{week.label} progress"),
-        f'<p class="mdx-plan-line" data-mdx-plan="{week.id}" hidden></p>',
+        f'<p class="mdx-plan-line" data-mdx-plan="{week.id}" data-mdx-span="{week_span(week)}" '
+        f'data-mdx-planner="{planner}" hidden></p>',
         "",
         "## Study materials {#study-materials}",
         "",
@@ -172,7 +172,7 @@ def week_page(rm: Roadmap, week: Week, page: str) -> str:
             if week.project.notebook
             else []
         ),
-        f"**Time commitment:** {hours_range(week.hours)} for the week.",
+        f"**Time commitment:** {hours_range(week.hours)} for the {week_span(week)}.",
         "",
         f'<div class="mdx-journal" data-mdx-journal="{week.id}" '
         f'data-mdx-label="{html.escape(week.label)}" hidden></div>',
@@ -575,11 +575,13 @@ def manifest(rm: Roadmap, base: str) -> dict:
 
 
 def _study(rm: Roadmap, w: Week, url) -> list[list[str]]:
-    """Where a week's objectives are taught: [title, url] of each assigned guide section (or guide)."""
+    """Where a week's objectives are taught: [title, url] of each assigned guide section, its focus sections and
+    the sections its topics link to (the guide itself only when the week names none of its sections)."""
     out = []
     for m in w.materials:
         g = rm.guides[m.guide]
-        for s in m.sections or (None,):
+        anchors = list(dict.fromkeys([*m.sections, *(t.section for t in m.topics if t.section)]))
+        for s in anchors or (None,):
             out.append([f"{g.title}: {_section_title(g, s)}" if s else g.title, url(g.page, s)])
     return out
 

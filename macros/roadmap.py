@@ -28,7 +28,9 @@ NOTEBOOK = re.compile(r"^notebooks/[a-z0-9]+(?:-[a-z0-9]+)*\.py$")
 SCHEMA_VERSION = 1
 
 # A heading with an explicit anchor: "## 1. Linear algebra {#linear-algebra}".
-HEADING_ANCHOR = re.compile(r"^#{1,6}\s.*\{[^}]*#([A-Za-z0-9_-]+)[^}]*\}\s*$")
+HEADING_ANCHOR = re.compile(r"^#{1,6}\s+(.*?)\s*\{[^}]*#([A-Za-z0-9_-]+)[^}]*\}\s*$")
+# The section number a guide's heading starts with ("1.", "1.4"): labels elsewhere show the words only.
+HEADING_NUMBER = re.compile(r"^\d+(?:\.\d+)*\.?\s+")
 FENCE = re.compile(r"^\s*(`{3,}|~{3,})")
 
 
@@ -228,10 +230,27 @@ class Guide:
     outline: tuple[OutlineEntry, ...]
     anchors: frozenset[str]
     page: str  # source path relative to docs/
+    # A published guide's sections as (anchor, heading text without its number); a planned one's are its outline.
+    headings: tuple[tuple[str, str], ...] = ()
 
     @property
     def published(self) -> bool:
         return self.status == "published"
+
+    def section_title(self, anchor: str) -> str | None:
+        """The title of a section: its heading's words (published) or its outline title (planned)."""
+        for a, title in self.headings:
+            if a == anchor:
+                return title
+
+        def walk(entries: tuple[OutlineEntry, ...]) -> str | None:
+            for e in entries:
+                found = e.title if e.id == anchor else walk(e.sections)
+                if found:
+                    return found
+            return None
+
+        return walk(self.outline)
 
 
 @dataclass(frozen=True)
@@ -404,8 +423,9 @@ def _split_front_matter(text: str) -> tuple[str, str, int]:
     return head, text[end + 5 :], head.count("\n") + 3
 
 
-def heading_anchors(markdown: str) -> list[tuple[str, int]]:
-    """Explicit heading anchors ``{#id}`` in a Markdown body, outside code fences, with their lines."""
+def heading_anchors(markdown: str) -> list[tuple[str, int, str]]:
+    """Explicit heading anchors ``{#id}`` in a Markdown body, outside code fences, with their lines and the
+    heading's text without its section number ("## 1. Linear algebra {#linear-algebra}": "Linear algebra")."""
     found, fence = [], None
     for n, line in enumerate(markdown.splitlines(), 1):
         m = FENCE.match(line)
@@ -419,7 +439,7 @@ def heading_anchors(markdown: str) -> list[tuple[str, int]]:
         if fence is None:
             a = HEADING_ANCHOR.match(line)
             if a:
-                found.append((a.group(1), n))
+                found.append((a.group(2), n, HEADING_NUMBER.sub("", a.group(1)) or a.group(2)))
     return found
 
 
@@ -484,6 +504,7 @@ def load_guide(path: Path, docs_dir: Path) -> tuple[Guide | None, list[Problem]]
     assumes = tuple(a for a in c.seq(fm.get("assumes", []), ("assumes",), non_empty=False) if isinstance(a, str))
     outline: tuple[OutlineEntry, ...] = ()
     anchors: set[str] = set()
+    headings: list[tuple[str, str]] = []
     if status == PLANNED:
         if "outline" not in fm:
             c.fail((), "a planned guide needs an 'outline': the sections it will have, with their anchors")
@@ -495,7 +516,8 @@ def load_guide(path: Path, docs_dir: Path) -> tuple[Guide | None, list[Problem]]
         if "outline" in fm:
             c.fail(("outline",), "a published guide takes its sections from its headings: remove the outline")
         seen_lines: dict[str, int] = {}
-        for anchor, n in heading_anchors(body):
+        for anchor, n, heading in heading_anchors(body):
+            headings.append((anchor, heading))
             if anchor in seen_lines:
                 c.problems.append(
                     Problem(
@@ -525,6 +547,7 @@ def load_guide(path: Path, docs_dir: Path) -> tuple[Guide | None, list[Problem]]
         outline,
         frozenset(anchors),
         path.relative_to(docs_dir).as_posix(),
+        tuple(headings),
     )
     return guide, []
 

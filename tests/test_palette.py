@@ -85,6 +85,10 @@ def test_the_choice_is_kept_across_reloads_and_pages_and_set_by_keyboard(site_ur
     assert page.evaluate("document.activeElement.matches('[data-mdx-palette] input:checked')")
     page.reload(wait_until="networkidle")
     assert page.evaluate(STATE)["scheme"] == "default"
+    # Space switches too, as on any toggle (walkthrough m22)
+    page.focus("[data-mdx-palette] input:checked")
+    page.keyboard.press("Space")
+    assert page.evaluate(STATE)["scheme"] == "slate"
     assert errors == []
     context.close()
 

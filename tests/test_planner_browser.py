@@ -64,7 +64,8 @@ def test_plan_moves_when_items_are_ticked(page, site_url):
     page.get_by_label("Start date").dispatch_event("change")
     assert stored(page)["plan"] == {"hours": 10, "start": "2026-03-02"}
     total = page.locator(".mdx-plan-total")
-    expect(total).to_contain_text("At 10 h/week from 2 Mar 2026: the whole roadmap done between")
+    # Week 21+ is open-ended (60+ h), so the whole roadmap has no end date, only the day its minimum is done
+    expect(total).to_contain_text("At 10 h/week from 2 Mar 2026: the whole roadmap is open-ended (no fixed end)")
     before = total.inner_text()
     expect(page.locator("#mdx-plan")).to_contain_text("Phase 1 (")
 
@@ -85,8 +86,70 @@ def test_plan_moves_when_items_are_ticked(page, site_url):
     cal = icalendar.Calendar.from_ical(Path(dl.value.path()).read_bytes())
     summaries = [str(e["SUMMARY"]) for e in cal.walk("VEVENT")]
     assert not any(s.startswith("Week 1 done") for s in summaries)
-    assert summaries[0].startswith("Week 2 done") and summaries[-1] == "ML/AI roadmap done"
+    assert summaries[0].startswith("Week 2 done") and summaries[-1] == "ML/AI roadmap minimum done (open-ended)"
     assert all(e["DTSTART"].dt >= at(2026, 3, 2).date() for e in cal.walk("VEVENT"))
+
+
+def test_the_default_hours_say_so_and_link_to_the_planner(page, site_url):
+    """Walkthrough m6: the 10 h/week the page assumed was not said to be a default, nor where to change it."""
+    page.goto(site_url + WEEK1)
+    line = page.locator("[data-mdx-plan]")
+    expect(line).to_have_text(
+        "At 10 h/week (default; set yours) from 2 Mar 2026: this week done between 13 Mar 2026 and 16 Mar 2026."
+    )
+    line.get_by_role("link", name="set yours").click()
+    assert page.url == site_url + DASH + "#plan"
+    page.get_by_label("Hours per week").fill("12")
+    page.get_by_label("Hours per week").dispatch_event("change")
+    page.goto(site_url + WEEK1)
+    expect(line).to_contain_text("At 12 h/week from 2 Mar 2026: this week done between")
+    expect(line.get_by_role("link")).to_have_count(0)
+
+
+def test_a_two_week_block_and_the_open_ended_week_say_what_they_are(page, site_url):
+    """Walkthrough m7: Weeks 19-20 said "this week", and Week 21+ (60+ h) had a fixed end date."""
+    page.goto(site_url + "roadmap/week-19-20/")
+    expect(page.locator("[data-mdx-plan]")).to_contain_text(": this block done between")
+    expect(page.locator("article")).to_contain_text("40–50 hours for the block.")
+    page.goto(site_url + "roadmap/week-21/")
+    line = page.locator("[data-mdx-plan]")
+    expect(line).to_contain_text(": this block is open-ended (no fixed end); its minimum hours done by ")
+    assert " and " not in line.inner_text()
+    page.goto(site_url + DASH)
+    expect(page.locator(".mdx-plan-total")).to_contain_text(
+        "the whole roadmap is open-ended (no fixed end); its minimum hours done by"
+    )
+    expect(page.locator(".mdx-plan-total")).to_contain_text("+ h still open)")
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Download the plan (.ics calendar)").click()
+    cal = icalendar.Calendar.from_ical(Path(dl.value.path()).read_bytes())
+    events = {str(e["SUMMARY"]).split(":")[0]: e for e in cal.walk("VEVENT")}
+    assert "Week 21+ minimum done (open-ended)" in events and "Week 21+ done" not in events
+    assert "Phase 5 minimum done (open-ended)" in events and "ML/AI roadmap minimum done (open-ended)" in events
+    assert "Weeks 19–20 done" in events
+    for name in ("Week 21+ minimum done (open-ended)", "ML/AI roadmap minimum done (open-ended)"):
+        text = str(events[name]["DESCRIPTION"])
+        assert "open-ended (no fixed end); its minimum hours done by" in text and " and " not in text.split(".")[0]
+
+
+def test_calendar_uids_stay_the_same_across_downloads(page, site_url):
+    """Walkthrough m10: UIDs held the date, so a re-download after re-planning duplicated every event."""
+
+    def download() -> dict[str, str]:
+        page.goto(site_url + DASH)
+        with page.expect_download() as dl:
+            page.get_by_role("button", name="Download the plan (.ics calendar)").click()
+        cal = icalendar.Calendar.from_ical(Path(dl.value.path()).read_bytes())
+        return {str(e["UID"]): e["DTSTART"].dt.isoformat() for e in cal.walk("VEVENT")}
+
+    first = download()
+    host = site_url.split("/")[2]
+    assert f"week-01@{host}" in first and f"phase-1@{host}" in first and f"roadmap@{host}" in first
+    page.get_by_label("Hours per week").fill("20")
+    page.get_by_label("Hours per week").dispatch_event("change")
+    second = download()
+    assert set(second) == set(first)  # the same events, so a calendar app updates them
+    assert second[f"week-02@{host}"] != first[f"week-02@{host}"]  # ... to their new dates
 
 
 def test_a_past_start_date_plans_from_today(page, site_url):
@@ -215,6 +278,19 @@ def test_import_preview_names_every_change_before_replace_or_merge(page, site_ur
     state = stored(page)
     assert state["journal"] == {"week-01": "their week 1 note", "week-02": "my week 2 note"}
     assert state["plan"] == {"hours": 25} and state["name"] == "Ada"
+
+
+def test_a_journal_note_is_saved_as_it_is_typed(page, site_url):
+    """Walkthrough m15: a note typed without pressing "Save note" was lost on leaving the page."""
+    page.goto(site_url + WEEK1)
+    box = page.get_by_label("Your journal for Week 1")
+    box.fill("typed, never saved by hand")
+    expect(page.locator(".mdx-journal__msg")).to_have_text("Note saved in this browser.")
+    assert stored(page)["journal"] == {"week-01": "typed, never saved by hand"}
+    box.fill("changed just before leaving")
+    page.goto(site_url + DASH)  # leaving at once, before the pause after the last key
+    page.goto(site_url + WEEK1)
+    expect(page.get_by_label("Your journal for Week 1")).to_have_value("changed just before leaving")
 
 
 def test_overlong_journal_note_is_refused_politely_not_truncated(page, site_url):

@@ -157,18 +157,24 @@ def test_plan_dates_from_open_hours_low_and_high(js):
     assert p["weeks"] == {
         "w1": ["2026-03-06", "2026-03-09"],  # 5-10 h open at 10 h/week: 3.5 -> 4 days, 7 days
         "w2": ["2026-03-13", "2026-03-16"],  # 15-20 h: 10.5 -> 11, 14 days
-        "w3": ["2026-04-24", "2026-04-27"],  # 75-80 h: 52.5 -> 53, 56 days
+        "w3": ["2026-04-24", None],  # 75+ h: 52.5 -> 53 days; open-ended, so no late date
     }
-    assert p["phases"] == {"1": ["2026-03-13", "2026-03-16"], "2": ["2026-04-24", "2026-04-27"]}
-    assert p["end"] == p["weeks"]["w3"] and p["open"] == [75, 80]
+    assert p["phases"] == {"1": ["2026-03-13", "2026-03-16"], "2": ["2026-04-24", None]}
+    assert p["end"] == p["weeks"]["w3"] and p["open"] == [75, None]
     assert out[1]["end"] is None and out[1]["weeks"] == {}
-    assert out[2]["weeks"] == {"w3": ["2026-04-17", "2026-04-17"]}  # 21 days across the DST change
+    assert out[2]["weeks"] == {"w3": ["2026-04-17", None]}  # 21 days across the DST change
 
 
 def test_plan_line_reads_like_a_sentence(js):
     assert (
         js("return L.line({hours: 10, start: '2026-03-02'}, 'Phase 2', ['2026-03-03', '2026-03-17']);")
         == "At 10 h/week from 2 Mar 2026: Phase 2 done between 3 Mar 2026 and 17 Mar 2026."
+    )
+    # an open-ended range has no end date; the default hours say they are the default (walkthrough m6, m7)
+    assert (
+        js("return L.line({hours: 10, dflt: true, start: '2026-03-02'}, 'this block', ['2026-03-03', null]);")
+        == "At 10 h/week (default) from 2 Mar 2026: this block is open-ended (no fixed end); "
+        "its minimum hours done by 3 Mar 2026."
     )
 
 

@@ -285,8 +285,8 @@ def test_export_reset_import_round_trip_equals_the_start(page, site_url):
     with page.expect_download() as dl:
         page.get_by_role("button", name="Export to a file").click()
     exported = Path(dl.value.path()).read_text()
-    page.get_by_role("button", name="Reset everything…").click()
-    panel(page).get_by_role("button", name="Reset everything").click()
+    page.get_by_role("button", name="Reset all ticks…").click()
+    panel(page).get_by_role("button", name="Reset all ticks").click()
     assert ticks(page) == {}
     import_text(page, exported)
     expect(panel(page)).to_contain_text("This holds 3 ticks: 3 new here")
@@ -313,6 +313,23 @@ def test_bad_import_is_refused_with_a_message_and_changes_nothing(page, site_url
     expect(message(page)).to_contain_text("Nothing was changed.")
     expect(panel(page)).to_be_hidden()
     assert stored(page) == before
+
+
+def test_dashboard_messages_fit_what_happened(page, site_url):
+    """Walkthrough m14: "Reset 0 ticks of Week 6?", a refusal left next to the next valid preview, 20 px buttons."""
+    seed(page, site_url, v2(FIRST))
+    page.goto(site_url + DASH)
+    page.get_by_label("Week to reset").select_option("week-06")
+    page.get_by_role("button", name="Reset this week…").click()
+    expect(message(page)).to_have_text("Week 6 has no ticks: nothing to reset.")
+    expect(panel(page)).to_be_hidden()
+    import_text(page, "this is not json {")
+    expect(message(page)).to_contain_text("is not JSON")
+    import_text(page, json.dumps(v2(SECOND)))
+    expect(panel(page)).to_contain_text("This holds 1 tick")
+    expect(message(page)).to_have_text("")
+    box = page.locator(".mdx-open").first.bounding_box()
+    assert box and box["height"] >= 24
 
 
 def test_import_with_script_payloads_changes_nothing_but_progress(page, site_url):
@@ -367,20 +384,51 @@ def test_cancelled_import_changes_nothing(page, site_url):
     assert list(ticks(page)) == [FIRST]
 
 
-def test_reset_everything_and_undo(page, site_url):
+def test_reset_all_ticks_and_undo(page, site_url):
     seed(page, site_url, v2(FIRST, SECOND))
     page.goto(site_url + DASH)
     before = ticks(page)
     undo = page.get_by_role("button", name="Undo")
     expect(undo).to_be_disabled()
-    page.get_by_role("button", name="Reset everything…").click()
-    expect(panel(page)).to_contain_text("Reset all 2 ticks?")
-    panel(page).get_by_role("button", name="Reset everything").click()
+    page.get_by_role("button", name="Reset all ticks…").click()
+    expect(panel(page)).to_contain_text("Reset all 2 ticks? Your plan, week notes, reviews and certificate name stay.")
+    panel(page).get_by_role("button", name="Reset all ticks").click()
     assert ticks(page) == {}
     expect(page.locator(".mdx-dash__overall")).to_contain_text("0 of 249")
     undo.click()
     assert ticks(page) == before
     expect(page.locator(".mdx-dash__overall")).to_contain_text("2 of 249")
+
+
+def test_delete_all_my_data_removes_every_key_of_this_site_and_says_undo_cannot(page, site_url):
+    """Walkthrough m12: on a shared computer a learner must be able to wipe everything, not only the ticks."""
+    state = {**v2(FIRST, SECOND), "version": 3, "plan": {"hours": 20}, "journal": {"week-01": "my note"}}
+    state.update(name="Ada", reviews={"done": {f"{FIRST}~0": 1_700_000_000_000}, "off": {}, "disabled": False})
+    seed(page, site_url, state)
+    page.evaluate(
+        """k => { localStorage.setItem(k + ':backup', '{}'); localStorage.setItem(k + ':set-aside:1', 'x');
+                  localStorage.setItem('/.__palette', '{"index":1}');
+                  localStorage.setItem('mdx-progress:/fork/', 'another site on this origin'); }""",
+        KEY,
+    )
+    page.goto(site_url + DASH)
+    page.get_by_role("button", name="Delete all my data on this device…").click()
+    expect(panel(page)).to_contain_text(
+        "That is your 2 ticks, your study plan, 1 week note, your review history, the name on your certificates, "
+        "the backup that Undo uses, and your light or dark choice."
+    )
+    expect(panel(page)).to_contain_text("Undo cannot bring any of it back.")
+    panel(page).get_by_role("button", name="Cancel").click()
+    assert stored(page)["journal"] == {"week-01": "my note"}
+    page.get_by_role("button", name="Delete all my data on this device…").click()
+    panel(page).get_by_role("button", name="Delete all my data").click()
+    expect(page.locator(".mdx-dash__msg")).to_have_text("All your data of this site is deleted from this browser.")
+    left = page.evaluate("Object.keys(localStorage)")
+    assert left == ["mdx-progress:/fork/"], left
+    expect(page.locator(".mdx-dash__overall")).to_contain_text("0 of 249")
+    expect(page.get_by_role("button", name="Undo")).to_be_disabled()
+    page.goto(site_url + WEEK1)
+    expect(page.get_by_label("Your journal for Week 1")).to_have_value("")
 
 
 def test_reset_of_one_week_leaves_the_other_weeks(page, site_url):
@@ -414,7 +462,15 @@ def test_share_link_round_trip(browser, page, site_url):
 
 def test_dashboard_controls_have_accessible_names(page, site_url):
     page.goto(site_url + DASH)
-    for name in ["Export to a file", "Import a file…", "Share link…", "Undo", "Reset everything…", "Reset this week…"]:
+    for name in [
+        "Export to a file",
+        "Import a file…",
+        "Share link…",
+        "Undo",
+        "Reset all ticks…",
+        "Reset this week…",
+        "Delete all my data on this device…",
+    ]:
         expect(page.get_by_role("button", name=name, exact=True)).to_have_count(1)
     expect(page.get_by_role("progressbar", name="Overall progress")).to_have_count(1)
     expect(page.get_by_label("Progress file to import")).to_have_count(1)

@@ -78,6 +78,8 @@ def test_week_without_practice_has_no_practice_section(roadmap):
     week = roadmap.week("week-19-20")
     md = render.week_page(roadmap, week, week.page)
     assert week.label == "Weeks 19–20"
+    assert "40–50 hours for the block." in md and 'data-mdx-span="block"' in md  # walkthrough m7
+    assert 'data-mdx-planner="../../progress/#plan"' in md
     assert "{#practice}" not in md
     assert "Choose one specialization:" in md and "#healthcare" in md
 
@@ -90,6 +92,33 @@ def test_guide_back_links_name_weeks_and_sections(roadmap):
     assert "(#training-efficiency)" in line
     math = roadmap.guides["MATHEMATICS_FOR_ML"]
     assert "(Sections 1-3: [" in render.guide_usage_line(roadmap, math, math.page)
+
+
+def test_section_labels_are_the_guides_own_heading_text_not_slugs(roadmap):
+    """Walkthrough m1: "Focus: Cnn" and "Probability statistics" were made from the anchors."""
+    week = roadmap.week("week-05")
+    md = render.week_page(roadmap, week, week.page)
+    assert "Focus: [Convolutional neural networks](../guides/advanced-architectures.md#cnn)" in md
+    assert "Focus: Cnn" not in md
+    math = roadmap.guides["MATHEMATICS_FOR_ML"]
+    line = render.guide_usage_line(roadmap, math, math.page)
+    assert "[Probability and statistics](#probability-statistics)" in line and "Probability statistics" not in line
+    arch = roadmap.guides["ADVANCED_ARCHITECTURES"]
+    line = render.guide_usage_line(roadmap, arch, arch.page)
+    for label in (
+        "[Graph neural networks](#gnn)",
+        "[Graph convolutions](#gcn)",
+        "[CNN fundamentals](#cnn-fundamentals)",
+    ):
+        assert label in line
+    templates = roadmap.guides["CODE_TEMPLATES"]
+    assert "[PyTorch fundamentals](#pytorch-fundamentals)" in render.guide_usage_line(
+        roadmap, templates, templates.page
+    )
+    # a planned guide still uses its outline's titles
+    planned = next(g for g in roadmap.guides.values() if not g.published)
+    first = planned.outline[0]
+    assert planned.section_title(first.id) == first.title
 
 
 def test_planned_guide_is_marked_and_keeps_its_anchors(roadmap):
@@ -127,6 +156,7 @@ def test_at_a_glance_lists_every_week_and_phase_total(roadmap):
 def test_certificates_render_requirements_with_links(roadmap):
     md = render.certificates(roadmap, "progress/certificates.md")
     assert md.count("**Certificate of Completion:**") == 4
+    assert "(Weeks 1–4)" in md and "Weeks 1-4" not in md  # one dash for ranges, as elsewhere (walkthrough m20)
     assert "3 of the projects of [Week 1](../roadmap/week-01.md#project)" in md
     assert "(../roadmap/week-21.md#item-w21-prac-implement-paper-scratch)" in md
 
@@ -138,6 +168,19 @@ def test_manifest_lists_every_item_once_with_urls(roadmap):
     first = data["items"][0]
     assert first["url"] == "../roadmap/week-01/#item-" + first["id"]
     assert data["weeks"][-1]["hours"] == [60, None]
+
+
+def test_study_again_links_go_to_the_weeks_sections_not_the_guides_top(roadmap):
+    """Walkthrough m13: a review's "Study again" link led to the top of a 2,000-line guide."""
+    week1 = next(w for w in render.manifest(roadmap, "../")["weeks"] if w["id"] == "week-01")
+    assert week1["study"][:3] == [
+        ["Mathematics for Machine Learning: Linear algebra", "../guides/mathematics-for-ml/#linear-algebra"],
+        ["Mathematics for Machine Learning: Calculus for ML", "../guides/mathematics-for-ml/#calculus"],
+        [
+            "Mathematics for Machine Learning: Probability and statistics",
+            "../guides/mathematics-for-ml/#probability-statistics",
+        ],
+    ]
 
 
 def test_manifest_script_cannot_close_its_element_early(roadmap, monkeypatch):

@@ -25,7 +25,7 @@
         if (projectDone(wk)) n++; else missing.push(a(wk.url + "#project", wk.label + ": " + wk.project));
       });
       ok = n >= r.count;
-      pre = n + " of " + r.count + " projects done; still open: ";
+      pre = n + " of " + r.count + " project" + (r.count == 1 ? "" : "s") + " done; still open: ";
     }
     return { ok: ok, html: "<li>" + esc(r.text) + ": " + (ok ? "<strong>\u2713 done</strong>" : "<strong>\u2717 missing</strong> " + pre + missing.join(", ")) + "</li>" };
   }

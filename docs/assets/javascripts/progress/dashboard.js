@@ -123,6 +123,7 @@
     function preview(read) {
       var inc;
       try { inc = read(); } catch (e) { close(); return say(e.message + " Nothing was changed."); }
+      say(""); // an earlier refusal no longer applies to this file
       var ids = Object.keys(inc.ticks), merge = P.diff(inc, "merge"), repl = P.diff(inc, "replace");
       var strange = ids.filter(function (id) { return !cur.items[id]; }).length;
       var mx = P.changes(inc, "merge"), rx = P.changes(inc, "replace");
@@ -172,13 +173,25 @@
       } else if (act == "undo") {
         if (P.undo()) say("Undone: your progress is back to " + count(Object.keys(P.ticks()).length) + ".");
         cur.refresh();
+      } else if (act == "reset" && !n) {
+        close();
+        say("You have no ticks: nothing to reset.");
       } else if (act == "reset") {
-        ask(["Reset all " + count(n) + "? Undo brings them back."], [["Reset everything", function () {
-          P.reset(); say("Progress reset. Undo brings it back.");
-        }]]);
+        ask(["Reset all " + count(n) + "? Your plan, week notes, reviews and certificate name stay. Undo brings the ticks back."],
+          [["Reset all ticks", function () { P.reset(); say("Ticks reset. Undo brings them back."); }]]);
+      } else if (act == "forget") {
+        var j = Object.keys(P.get("journal") || {}).length;
+        ask(["Delete all your data of this site from this browser? That is your " + count(n) + ", your study plan, " +
+          j + " week note" + (j == 1 ? "" : "s") + ", your review history, the name on your certificates, the backup " +
+          "that Undo uses, and your light or dark choice.",
+          "Undo cannot bring any of it back. Export to a file first if you may want it again."],
+          [["Delete all my data", function () {
+            P.forget(); say("All your data of this site is deleted from this browser.");
+          }]]);
       } else if (act == "reset-week") {
         var wk = m.weeks.filter(function (x) { return x.id == q("[data-mdx-week]").value; })[0];
         var k = wk.items.filter(P.has).length;
+        if (!k) { close(); return say(wk.label + " has no ticks: nothing to reset."); }
         ask(["Reset " + count(k) + " of " + wk.label + "? Undo brings them back."], [["Reset " + wk.label, function () {
           P.reset(wk.items); say(wk.label + " reset. Undo brings it back.");
         }]]);

@@ -25,29 +25,38 @@
 
   /* weeks: [{id, phase, hours:[lo, hi|null], items}]; has(id); perWeek hours; start day (the later of it and today
      should be passed). -> {weeks: {id: [early, late]}, phases: {n: [early, late]}, end: [early, late]|null, open: [lo, hi]}.
-     Dates are the day by which the open hours are done at that pace, from the low and the high estimates. */
+     Dates are the day by which the open hours are done at that pace, from the low and the high estimates. An
+     open-ended week (hours [60, null]) has no end: its range, and every range that includes it, is [early, null],
+     the day its minimum hours are done; open is then [lo, null]. */
   function plan(weeks, has, perWeek, start) {
-    var lo = 0, hi = 0, out = { weeks: {}, phases: {}, end: null, open: [0, 0] };
+    var lo = 0, hi = 0, endless = false, out = { weeks: {}, phases: {}, end: null, open: [0, 0] };
     function at(h) { return addDays(start, Math.max(1, Math.ceil(h * 7 / perWeek - 1e-9))); }
     weeks.forEach(function (wk) {
       var n = wk.items.length, k = wk.items.filter(has).length, f = n ? 1 - k / n : 0;
       if (!f) return;
       lo += f * wk.hours[0];
       hi += f * (wk.hours[1] == null ? wk.hours[0] : wk.hours[1]);
-      out.end = out.weeks[wk.id] = out.phases[wk.phase] = [at(lo), at(hi)];
+      endless = endless || wk.hours[1] == null;
+      out.end = out.weeks[wk.id] = out.phases[wk.phase] = [at(lo), endless ? null : at(hi)];
     });
-    out.open = [lo, hi];
+    out.open = [lo, endless ? null : hi];
     return out;
   }
-  function range(r) { return r[0] == r[1] ? "by " + show(r[0]) : "between " + show(r[0]) + " and " + show(r[1]); }
+  function range(r) {
+    if (r[1] == null) return "open-ended (no fixed end); its minimum hours done by " + show(r[0]);
+    return r[0] == r[1] ? "by " + show(r[0]) : "between " + show(r[0]) + " and " + show(r[1]);
+  }
 
-  /* The learner's plan settings, with defaults: 10 h/week from today (a past start counts from today). */
+  /* The learner's plan settings, with defaults: 10 h/week from today (a past start counts from today).
+     dflt: the hours are the default, not the learner's choice. */
   function settings() {
     var s = (P && P.get("plan")) || {}, t = today();
-    return { hours: s.hours || 10, start: s.start && s.start > t ? s.start : t, chosen: s.start || "" };
+    return { hours: s.hours || 10, dflt: !s.hours, start: s.start && s.start > t ? s.start : t, chosen: s.start || "" };
   }
+  var DFLT = " (default)"; // week.js makes a link to the planner of it
   function line(s, what, r) {
-    return "At " + s.hours + " h/week from " + show(s.start) + ": " + what + " done " + range(r) + ".";
+    var at = "At " + s.hours + " h/week" + (s.dflt ? DFLT : "") + " from " + show(s.start) + ": ";
+    return at + what + (r[1] == null ? " is " : " done ") + range(r) + ".";
   }
 
   /* Shared by planner.js and certs.js: text into HTML (always escaped), links, and the manifest indexed by id. */
@@ -62,6 +71,6 @@
 
   w.mdxPlan = {
     dayOf: dayOf, today: today, addDays: addDays, addMonths: addMonths, between: between, show: show,
-    plan: plan, range: range, settings: settings, line: line, esc: esc, a: a, idx: idx
+    plan: plan, range: range, settings: settings, line: line, DFLT: DFLT, esc: esc, a: a, idx: idx
   };
 })(window, document);

@@ -73,21 +73,26 @@
     var weeks = m.weeks.filter(function (wk) { return p.weeks[wk.id]; }).map(function (wk) {
       return "<tr><td>" + a(wk.url, wk.label + ": " + wk.title) + "</td><td>" + esc(L.range(p.weeks[wk.id])) + "</td></tr>";
     }).join("");
+    var open = Math.round(p.open[0]) + (p.open[1] == null ? "+" : "\u2013" + Math.round(p.open[1]));
     return '<p class="mdx-plan-total"><strong>' + esc(L.line(s, "the whole roadmap", p.end)) + "</strong> (" +
-      Math.round(p.open[0]) + "\u2013" + Math.round(p.open[1]) + " h still open)</p><ul>" + rows + "</ul>" +
+      open + " h still open)</p><ul>" + rows + "</ul>" +
       "<details><summary>Each remaining week</summary><table><thead><tr><th>Week</th><th>Done</th></tr></thead><tbody>" +
       weeks + "</tbody></table></details>";
   }
 
+  /* One all-day event per milestone, on its early date. A UID names the milestone only (week-01@host), never its
+     date, so that a fresh download updates the events a calendar app already has instead of adding copies. An
+     open-ended milestone (Week 21+, and all that include it) is the day its minimum hours are done, and says so. */
   function calendar(m) {
     var s = L.settings(), p = L.plan(m.weeks, P.has, s.hours, s.start), ev = [], host = location.host || "roadmap";
-    function add(id, r, title) {
-      ev.push({ uid: id + "-" + r[0] + "@" + host, day: r[0], title: title,
-        text: "Plan at " + s.hours + " h/week: done " + L.range(r) + ". Kept in your browser by the ML/AI roadmap." });
+    function add(id, r, name, title) {
+      var open = r[1] == null;
+      ev.push({ uid: id + "@" + host, day: r[0], title: name + (open ? " minimum done (open-ended)" : " done") + (title ? ": " + title : ""),
+        text: "Plan at " + s.hours + " h/week: " + (open ? "" : "done ") + L.range(r) + ". Kept in your browser by the ML/AI roadmap." });
     }
-    m.weeks.forEach(function (wk) { if (p.weeks[wk.id]) add(wk.id, p.weeks[wk.id], wk.label + " done: " + wk.title); });
-    m.phases.forEach(function (ph) { if (p.phases[ph.number]) add("phase-" + ph.number, p.phases[ph.number], "Phase " + ph.number + " done: " + ph.title); });
-    if (p.end) add("roadmap", p.end, "ML/AI roadmap done");
+    m.weeks.forEach(function (wk) { if (p.weeks[wk.id]) add(wk.id, p.weeks[wk.id], wk.label, wk.title); });
+    m.phases.forEach(function (ph) { if (p.phases[ph.number]) add("phase-" + ph.number, p.phases[ph.number], "Phase " + ph.number, ph.title); });
+    if (p.end) add("roadmap", p.end, "ML/AI roadmap");
     return ics(ev, Date.now());
   }
 

@@ -262,6 +262,24 @@
       if (ids) ids.forEach(function (id) { delete ticks[id]; }); else ticks = Object.create(null);
       save();
     };
+    /* Delete every key this site keeps in this browser: the progress (ticks, plan, notes, reviews, name), its
+       backup and set-aside copies, and Material's own keys of this site (its light/dark choice). No undo; returns
+       the number of keys removed. Another fork on the same origin has its own keys and keeps them. */
+    api.forget = function () {
+      var mine = [], root = key.slice(key.indexOf(":") + 1), k, i;
+      try {
+        for (i = 0; i < storage.length; i++) {
+          k = storage.key(i);
+          if (k == key || k.indexOf(key + ":") == 0 || k.indexOf(root + ".") == 0) mine.push(k);
+        }
+        mine.forEach(function (k) { storage.removeItem(k); });
+      } catch (e) { lost(); }
+      ticks = Object.create(null);
+      extra = {};
+      undoTicks = undoExtra = null;
+      subs.forEach(function (f) { f(); });
+      return mine.length;
+    };
     api.canUndo = function () { return !!undoTicks; };
     api.undo = function () {
       if (!undoTicks) return false;
