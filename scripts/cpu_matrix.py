@@ -109,8 +109,20 @@ def main(argv: list[str]) -> int:
 
     jobs = [(name, path, fn) for name in names for path, fn in targets]
     start = time.perf_counter()
+
+    def one(name: str, path: Path, fn) -> dict:
+        res = fn(path, all_settings[name])
+        failed = sum(bool(m) for _, m in res["blocks"].values()) + bool(res["error"])
+        # a line per finished run, so that a run cut short still tells what it found
+        print(
+            f"done: {name:18} {path.relative_to(ROOT).as_posix():60} {len(res['blocks']):3} blocks, "
+            f"{failed} failed{': ' + res['error'].splitlines()[0][:120] if res['error'] else ''}",
+            flush=True,
+        )
+        return res
+
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        futures = {(name, path): pool.submit(fn, path, all_settings[name]) for name, path, fn in jobs}
+        futures = {(name, path): pool.submit(one, name, path, fn) for name, path, fn in jobs}
         results = {key: f.result() for key, f in futures.items()}
     elapsed = time.perf_counter() - start
 
