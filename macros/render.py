@@ -126,6 +126,16 @@ def week_span(week: Week) -> str:
     return "week" if week.end == week.start else "block"
 
 
+# The weeks whose project, done at full size, needs a GPU: the week pages say so, and the setup page's
+# Hardware section (learn/setup.md, #hardware) has the table with sizes and where to get one.
+GPU_PROJECTS = {
+    "week-10": "fine-tuning Stable Diffusion needs a GPU with about 12 GB or more",
+    "week-13": "fine-tuning an LLM with LoRA needs a GPU (about 16 GB for a 7B model with QLoRA)",
+    "week-14": "training a YOLO model needs a GPU; a CPU takes hours per epoch",
+    "week-17": "multi-GPU training with DDP / FSDP needs two or more GPUs",
+}
+
+
 def week_page(rm: Roadmap, week: Week, page: str) -> str:
     phase = rm.phase(week.phase)
     n_items = len(week.items)
@@ -163,6 +173,16 @@ def week_page(rm: Roadmap, week: Week, page: str) -> str:
         f"**Project:** {md_text(week.project.title)}",
         "",
         checklist(week.project.tasks, f"{week.label} project tasks"),
+        *(
+            [
+                f"**Hardware:** the code on this site runs on a CPU, but at full size "
+                f"{GPU_PROJECTS[week.id]}: see [Hardware]({link(page, 'learn/setup.md', 'hardware')}) "
+                "for free and paid ways to get one.",
+                "",
+            ]
+            if week.id in GPU_PROJECTS
+            else []
+        ),
         *(
             [
                 f"**Notebook:** [a worked version of this project]({link(page, week.project.notebook)}), "

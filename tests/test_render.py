@@ -195,3 +195,13 @@ def test_a_guide_header_tells_the_reader_once_that_printed_digits_may_differ(roa
     header = render.guide_header(roadmap, guide, guide.page)
     assert header.count(render.OUTPUT_NOTE) == 1
     assert "last digit" in render.OUTPUT_NOTE
+
+
+def test_weeks_whose_project_needs_a_gpu_say_so_and_link_the_hardware_section(roadmap):
+    for week in roadmap.weeks:
+        text = render.week_page(roadmap, week, week.page)
+        if week.id in render.GPU_PROJECTS:
+            assert "**Hardware:**" in text and "../learn/setup.md#hardware" in text, week.id
+        else:
+            assert "**Hardware:**" not in text, week.id
+    assert set(render.GPU_PROJECTS) == {"week-10", "week-13", "week-14", "week-17"}
