@@ -66,7 +66,7 @@ PHASES = {
         ("rdkit", "rdkit", "2024.3", "molecules from SMILES, Week 12"),
     ],
     4: [
-        ("transformers", "transformers", "4.46", "Transformer models, Week 13"),
+        ("transformers", "transformers", "5.24", "Transformer models, Week 13"),
         ("tokenizers", "tokenizers", "0.20", "training tokenizers, Week 13"),
         ("faiss", "faiss-cpu", "1.8", "vector search for retrieval, Week 13"),
         ("rank_bm25", "rank-bm25", "0.2.2", "keyword search for retrieval, Week 13"),
