@@ -30,12 +30,11 @@ def load_roadmap(conf) -> Roadmap:
         raise PluginError(str(exc)) from None
 
 
-def load_test_suite(conf):
-    """docs/downloads/TEST_SUITE.py as a module, without writing bytecode into docs/."""
+def load_test_suite(path: Path):
+    """The learners' TEST_SUITE.py (docs/downloads/) as a module, without writing bytecode into docs/."""
     import importlib.util
     import sys
 
-    path = Path(conf["docs_dir"]) / "downloads" / "TEST_SUITE.py"
     spec = importlib.util.spec_from_file_location("roadmap_test_suite", path)
     module = importlib.util.module_from_spec(spec)
     dont_write, sys.dont_write_bytecode = sys.dont_write_bytecode, True
@@ -142,7 +141,7 @@ def define_env(env) -> None:
     @env.macro
     def setup_installs() -> str:
         """The install command of each phase, from the table in the learners' TEST_SUITE.py (one source)."""
-        return render.setup_installs(load_test_suite(env.conf))
+        return render.setup_installs(load_test_suite(Path(env.conf["docs_dir"]) / "downloads" / "TEST_SUITE.py"))
 
     @env.macro
     def link_week(week_id: str, anchor: str | None = None) -> str:

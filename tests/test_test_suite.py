@@ -134,30 +134,15 @@ def test_broken_numpy_is_reported_not_crashed(tmp_path):
     ],
 )
 def test_versions_compare_as_numbers(text, expected):
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location("TEST_SUITE", SCRIPT)
-    TEST_SUITE = importlib.util.module_from_spec(spec)
-    dont_write, sys.dont_write_bytecode = sys.dont_write_bytecode, True  # no __pycache__ inside docs/
-    try:
-        spec.loader.exec_module(TEST_SUITE)
-    finally:
-        sys.dont_write_bytecode = dont_write
+    TEST_SUITE = load_suite()
     assert TEST_SUITE.version_tuple(text) == expected
     assert TEST_SUITE.version_tuple("1.10") > TEST_SUITE.version_tuple("1.9")
 
 
 def load_suite():
-    import importlib.util
+    from macros import load_test_suite
 
-    spec = importlib.util.spec_from_file_location("TEST_SUITE", SCRIPT)
-    module = importlib.util.module_from_spec(spec)
-    dont_write, sys.dont_write_bytecode = sys.dont_write_bytecode, True
-    try:
-        spec.loader.exec_module(module)
-    finally:
-        sys.dont_write_bytecode = dont_write
-    return module
+    return load_test_suite(SCRIPT)
 
 
 def test_phases_install_what_the_site_itself_runs():
