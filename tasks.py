@@ -92,11 +92,17 @@ def site_env(**extra: str) -> dict:
     return env
 
 
+# What `serve` leaves out of each build, so that a saved page is back in the browser in seconds: the git
+# dates, the search index, and the published build's size optimisations (hooks/block_sizes.py, the CSS
+# pruning in hooks/notebook_pages.py). Pages read the same; `build` and the tests keep all of it.
+SERVE_ENV = {"ROADMAP_GIT_DATES": "false", "ROADMAP_SEARCH": "false", "ROADMAP_PREVIEW": "true"}
+
+
 def serve(args: list[str]) -> int:
     ensure_env("docs")
     cmd = [str(BIN / "mkdocs"), "serve", "--livereload", *args]
-    say("serving at http://127.0.0.1:8000 (Ctrl+C to stop)")
-    return subprocess.call(cmd, cwd=ROOT, env=site_env(ROADMAP_GIT_DATES="false"))
+    say("serving at http://127.0.0.1:8000 (Ctrl+C to stop); search is off while serving")
+    return subprocess.call(cmd, cwd=ROOT, env=site_env(**SERVE_ENV))
 
 
 def build(args: list[str]) -> int:

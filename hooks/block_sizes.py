@@ -22,8 +22,17 @@ without the hook, or in a browser without content-visibility, every block render
 from __future__ import annotations
 
 import math
+import os
 import re
 from html.parser import HTMLParser
+
+try:
+    from build_cache import memo  # hooks/build_cache.py: the same page gives the same result, once
+except ImportError:  # this file loaded on its own (the tests)
+
+    def memo(name, key, compute):
+        return compute()
+
 
 # pymdownx.highlight's block: <pre ...><span></span><code>...</code></pre>, one "\n"-terminated line each.
 CODE = re.compile(r"(<pre\b[^>]*><span></span><code)(>)(.*?)(</code></pre>)", re.S)
@@ -116,6 +125,12 @@ def with_block_heights(html: str) -> str:
     return html
 
 
-def on_page_content(html, **kwargs):
+def sized_page(html: str) -> str:
     sized = with_block_heights(html)
     return with_line_counts(sized) if sized is not html else html
+
+
+def on_page_content(html, **kwargs):
+    if os.environ.get("ROADMAP_PREVIEW") == "true":
+        return html  # `tasks.py serve`: the page looks the same without the heights, only renders slower
+    return memo("block_sizes", html, lambda: sized_page(html))

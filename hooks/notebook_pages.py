@@ -21,9 +21,18 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import re
 
 import tinycss2
+
+try:
+    from build_cache import memo  # hooks/build_cache.py: the same page gives the same result, once
+except ImportError:  # this file loaded on its own (the tests)
+
+    def memo(name, key, compute):
+        return compute()
+
 
 log = logging.getLogger("mkdocs.hooks.notebook_pages")
 
@@ -173,14 +182,15 @@ def prune_css(css_blocks: list[str], html: str) -> str:
     return _Pruner.serialize(rules, needed)
 
 
-def trim_notebook_page(html: str) -> str:
+def trim_notebook_page(html: str, prune: bool = True) -> str:
+    """The page without MathJax's and Mermaid's loaders and, if prune, with only the CSS rules it can use."""
     if not is_notebook_page(html):
         return html
     html = MATHJAX.sub("", html).replace("<!-- End of mathjax configuration -->", "")
     if not re.search(r"\bclass=\"[^\"]*\bjp-Mermaid\b", html):
         html = MERMAID_MODULE.sub("", html).replace("<!-- End of mermaid configuration -->", "")
     blocks = [m for m in STYLE.finditer(html) if any(k in m.group(1) for k in NOTEBOOK_CSS)]
-    if not blocks:
+    if not blocks or not prune:
         return html
     body = html
     for m in reversed(blocks):  # the page's own elements, without the stylesheets' text
@@ -192,5 +202,23 @@ def trim_notebook_page(html: str) -> str:
     return out
 
 
+# jupytext gives each cell of a .py notebook a random id on every read, and nbconvert writes it into the page:
+# every build would publish different bytes for an unchanged notebook.
+CELL_ID = re.compile(r"\bcell-id=([0-9a-f]+)")
+
+
+def stable_cell_ids(html: str) -> str:
+    """The page with its notebook's random cell ids numbered in order instead (`cell-id=n1`, `cell-id=n2` ...:
+    not hexadecimal, so never the same as an id jupytext made; a cell's own id, such as `cell-1`, is kept)."""
+    numbers: dict[str, int] = {}
+    return CELL_ID.sub(lambda m: f"cell-id=n{numbers.setdefault(m.group(1), len(numbers) + 1)}", html)
+
+
 def on_post_page(output, page, config, **kwargs):
-    return trim_notebook_page(output)
+    if not is_notebook_page(output):
+        return output
+    output = stable_cell_ids(output)
+    if os.environ.get("ROADMAP_PREVIEW") == "true":
+        # `tasks.py serve`: the page looks the same with the whole stylesheet, which only weighs more
+        return trim_notebook_page(output, prune=False)
+    return memo("notebook_pages", output, lambda: trim_notebook_page(output))
