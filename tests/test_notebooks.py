@@ -113,6 +113,7 @@ def test_every_notebook_is_in_the_nav_and_linked_from_its_week(roadmap):
         "week-11",
         "week-12",
         "week-13",
+        "week-14",
         "week-15",
         "week-17",
         "week-18",
