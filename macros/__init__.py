@@ -111,8 +111,10 @@ def define_env(env) -> None:
         return render.guide_header(rm, guide, page_path())
 
     @env.macro
-    def roadmap_at_a_glance() -> str:
-        return render.roadmap_at_a_glance(rm, page_path())
+    def roadmap_map() -> str:
+        """The roadmap as a path of week nodes. A page that also carries the progress manifest (the home page)
+        lets the nodes take their item ids from it, instead of carrying them a second time."""
+        return render.roadmap_map(rm, page_path(), item_ids="progress_manifest()" not in (env.markdown or ""))
 
     @env.macro
     def phase_summary_table() -> str:

@@ -46,6 +46,11 @@ def hours_range(h: Hours, unit: str = "hours") -> str:
     return f"{h.min}–{h.max} {unit}" if h.max != h.min else f"{h.min} {unit}"
 
 
+def fig(text: str) -> str:
+    """A figure ("65–85 h", "Weeks 1–4") that a table cell never breaks in two (site.css: .mdx-fig)."""
+    return f'<span class="mdx-fig">{text}</span>'
+
+
 def week_title(week: Week) -> str:
     return f"{week.label}: {week.title}"
 
@@ -252,9 +257,9 @@ def phase_page(rm: Roadmap, phase: Phase, page: str) -> str:
     for w in phase.weeks:
         out.append(
             f"| [{w.label}]({link(page, w.page)}) | {md_text(w.title)} | {_week_guides(rm, w, page)} | "
-            f"{hours_range(w.hours, 'h')} | {md_text(w.project.title)} |"
+            f"{fig(hours_range(w.hours, 'h'))} | {md_text(w.project.title)} |"
         )
-    out.append(f"| **Total** | | | **{hours_range(phase.hours, 'h')}** | |")
+    out.append(f"| **Total** | | | **{fig(hours_range(phase.hours, 'h'))}** | |")
     out.append("")
     out.append(_hours_note(phase.hours))
     i = rm.phases.index(phase)
@@ -287,19 +292,85 @@ def _hours_note(h: Hours) -> str:
 # -------------------------------------------------------------------------------------------- overview
 
 
-def roadmap_at_a_glance(rm: Roadmap, page: str) -> str:
-    """The home page's table: every phase and week, what it studies, and its hours."""
-    out = ["| Phase | Week | Topic | Study materials | Time |", "|---|---|---|---|---|"]
-    for phase in rm.phases:
-        for j, w in enumerate(phase.weeks):
-            ph = f"[{phase.number}. {md_text(phase.title)}]({link(page, phase.page)})" if j == 0 else ""
-            out.append(
-                f"| {ph} | [{w.label}]({link(page, w.page)}) | {md_text(w.title)} | "
-                f"{_week_guides(rm, w, page)} | {hours_range(w.hours, 'h')} |"
-            )
-        out.append(f"| | | ***Phase {phase.number} total*** | | ***{hours_range(phase.hours, 'h')}*** |")
-    out.append(f"| **All phases** | | | | **{hours_range(rm.hours, 'h')}** |")
-    return "\n".join(out) + "\n"
+def checklist_count(rm: Roadmap) -> int:
+    """The one count of checklist items: every week's learning objectives, practice items and project tasks.
+    What the progress bars, the dashboard and the pages say; the skill self-assessment is counted apart."""
+    return sum(len(w.items) for w in rm.weeks)
+
+
+# ------------------------------------------------------------------------------------------------- map
+
+
+def built_url(from_page: str, to_page: str, anchor: str | None = None) -> str:
+    """The link from one source page to another as the built site serves them (a folder per page), for raw
+    HTML, whose links MkDocs does not rewrite: from ``index.md`` to ``roadmap/week-01.md``, ``roadmap/week-01/``."""
+
+    def folder(src: str) -> str:
+        stem = src[: -len(".md")]
+        return "" if stem == "index" else stem.removesuffix("/index")
+
+    rel = posixpath.relpath(folder(to_page) or ".", folder(from_page) or ".")
+    href = "./" if rel == "." else rel + "/"
+    return f"{href}#{anchor}" if anchor else href
+
+
+def certificate_places(rm: Roadmap) -> dict[str, list[Certificate]]:
+    """Where each certificate falls on the path: after the last week that its requirements name (for a
+    requirement of items, the items' weeks), keyed by that week's id, in the data's order."""
+    order = {w.id: n for n, w in enumerate(rm.weeks)}
+    item_week = {i.id: i.week for i in rm.items}
+    out: dict[str, list[Certificate]] = {}
+    for c in rm.certificates:
+        weeks = [ref if r.kind != "items" else item_week[ref] for r in c.requirements for ref in r.refs]
+        out.setdefault(max(weeks, key=order.__getitem__), []).append(c)
+    return out
+
+
+def _map_week(rm: Roadmap, w: Week, page: str, certs: list[Certificate], item_ids: bool) -> str:
+    """One week node: a link (label, title, hours and a slot for its state) and, under it, the guides it
+    studies and the certificates that fall after it. map.js counts the state from the week's item ids: the
+    page's manifest has them, or (``item_ids``, on a page without one) the node itself."""
+    e = html.escape
+    guides = "".join(
+        f'<li><a href="{built_url(page, rm.guides[g].page)}">{e(rm.guides[g].title)}</a></li>'
+        for g in dict.fromkeys(m.guide for m in w.materials)
+    )
+    out = [
+        f'<li class="mdx-map__week" data-mdx-node="{w.id}"'
+        + (f' data-mdx-items="{" ".join(i.id for i in w.items)}">' if item_ids else ">"),
+        f'<a class="mdx-map__node" href="{built_url(page, w.page)}">'
+        f'<span class="mdx-map__label">{e(w.label)}</span><span class="mdx-sr">: </span>'
+        f'<span class="mdx-map__title">{e(w.title)}</span><span class="mdx-sr">, </span>'
+        f'<span class="mdx-map__hours">{e(hours_range(w.hours, "h"))}</span>'
+        '<span class="mdx-map__state" data-mdx-state hidden><span class="mdx-sr">, </span><span></span></span></a>',
+        f'<ul class="mdx-map__guides" aria-label="{e(w.label)} studies">{guides}</ul>',
+    ]
+    for c in certs:
+        href = built_url(page, "progress/certificates.md", f"cert-{c.id}")
+        out.append(f'<a class="mdx-map__cert" href="{href}">Certificate: {e(c.title)} ({e(c.level)})</a>')
+    out.append("</li>")
+    return "\n".join(out)
+
+
+def roadmap_map(rm: Roadmap, page: str, item_ids: bool = True) -> str:
+    """The roadmap as a path: the phases in order, each week a node linking to its page, the guides it studies
+    and the certificates where they fall. Ordinary lists and links, laid out by map.css; map.js marks each
+    week's state from the learner's ticks (not started, its fraction, done) and the first week not done."""
+    certs = certificate_places(rm)
+    out = ['<ol class="mdx-map" data-mdx-map aria-label="The roadmap, phase by phase and week by week">']
+    for p in rm.phases:
+        out += [
+            '<li class="mdx-map__phase">',
+            f'<h3 class="mdx-map__head"><a href="{built_url(page, p.page)}">'
+            f'<span class="mdx-map__num" aria-hidden="true">{p.number}</span>{html.escape(phase_title(p))}</a> '
+            f'<span class="mdx-map__meta">{p.weeks_label} · {hours_range(p.hours, "h")}</span></h3>',
+            '<ol class="mdx-map__weeks">',
+            *(_map_week(rm, w, page, certs.get(w.id, []), item_ids) for w in p.weeks),
+            "</ol>",
+            "</li>",
+        ]
+    out.append("</ol>")
+    return "\n" + "\n".join(out) + "\n"
 
 
 def phase_summary_table(rm: Roadmap, page: str) -> str:
@@ -310,12 +381,12 @@ def phase_summary_table(rm: Roadmap, page: str) -> str:
     ]
     for phase in rm.phases:
         out.append(
-            f"| [{phase.number}. {md_text(phase.title)}]({link(page, phase.page)}) | {phase.weeks_label} | "
-            f"{hours_range(phase.hours, 'h')} | {sum(len(w.items) for w in phase.weeks)} |"
+            f"| [{phase.number}. {md_text(phase.title)}]({link(page, phase.page)}) | {fig(phase.weeks_label)} | "
+            f"{fig(hours_range(phase.hours, 'h'))} | {sum(len(w.items) for w in phase.weeks)} |"
         )
     out.append(
-        f"| **All phases** | {len(rm.weeks)} week blocks | **{hours_range(rm.hours, 'h')}** | "
-        f"{sum(len(w.items) for w in rm.weeks)} |"
+        f"| **All phases** | {fig(f'{len(rm.weeks)} week blocks')} | **{fig(hours_range(rm.hours, 'h'))}** | "
+        f"{checklist_count(rm)} |"
     )
     return "\n".join(out) + "\n"
 
@@ -336,9 +407,10 @@ def study_load_table(rm: Roadmap, loads: tuple[int, ...] = STUDY_LOADS) -> str:
     out = [head, sep]
     for load in loads:
         lo, hi = math.ceil(b.min / load), math.ceil(b.max / load)
-        row = f"| {load} h/week | {lo}–{hi} weeks (about {_months(lo)}–{_months(hi)} months) |"
+        months = fig(f"(about {_months(lo)}–{_months(hi)} months)")
+        row = f"| {fig(f'{load} h/week')} | {fig(f'{lo}–{hi} weeks')} {months} |"
         if open_weeks:
-            row += f" at least {math.ceil(open_min / load)} more weeks |"
+            row += f" at least {fig(f'{math.ceil(open_min / load)} more weeks')} |"
         out.append(row)
     return "\n".join(out) + "\n"
 
@@ -356,7 +428,7 @@ def totals(rm: Roadmap) -> dict:
         "bounded_hours": bounded.label,
         "weeks": len(rm.weeks),
         "phases": len(rm.phases),
-        "checklist_items": len(rm.items),
+        "checklist_items": checklist_count(rm),
         "objectives": sum(len(w.objectives) for w in rm.weeks),
         "practice": sum(len(w.practice) for w in rm.weeks),
         "projects": len(rm.weeks),

@@ -129,8 +129,13 @@ def test_planned_guide_is_marked_and_keeps_its_anchors(roadmap):
         assert f"{{#{anchor}}}" in md
 
 
+def plain(md: str) -> str:
+    """Markdown without its HTML tags (the spans that keep a figure on one line)."""
+    return re.sub(r"<[^>]+>", "", md)
+
+
 def test_study_load_table_computes_calendar_weeks(roadmap):
-    table = render.study_load_table(roadmap, loads=(10, 40))
+    table = plain(render.study_load_table(roadmap, loads=(10, 40)))
     # Weeks 1-20 are 510-610 h; Week 21+ is at least 60 h.
     assert "| Study load | Weeks 1–20 (510–610 h) | then Week 21+ (from 60 h) |" in table
     assert "| 10 h/week | 51–61 weeks" in table and "at least 6 more weeks |" in table
@@ -141,16 +146,108 @@ def test_totals_are_computed(roadmap):
     t = render.totals(roadmap)
     assert t["hours"] == "570+ h" and t["bounded_hours"] == "510–610 h"
     assert t["weeks"] == 20 and t["phases"] == 5 and t["guides"] == 25
-    assert t["checklist_items"] == len(roadmap.items) == t["objectives"] + t["practice"] + t["tasks"] + t["skills"]
+    # one way of counting: a checklist item is a week's objective, practice item or project task (what every
+    # progress bar and the dashboard count); the skill self-assessment is counted apart
+    assert t["checklist_items"] == 249 == t["objectives"] + t["practice"] + t["tasks"]
+    assert len(roadmap.items) == t["checklist_items"] + t["skills"] and t["skills"] == 20
     # the seed's "16-24 weeks full-time" over 570 h means 24-36 h a week
     assert (t["pace_low"], t["pace_high"]) == (24, 36)
 
 
-def test_at_a_glance_lists_every_week_and_phase_total(roadmap):
-    table = render.roadmap_at_a_glance(roadmap, "index.md")
-    assert len(re.findall(r"\]\(roadmap/week-", table)) == 20
-    assert table.count("total*** |") == 5
-    assert "**570+ h** |" in table
+def test_tables_never_break_a_figure(roadmap):
+    """A range such as "65–85 h" or "51–61 weeks" is kept on one line (walkthrough: "0 of 12" under its bar)."""
+    summary = render.phase_summary_table(roadmap, "index.md")
+    assert '| <span class="mdx-fig">Weeks 1–4</span> | <span class="mdx-fig">65–85 h</span> | 47 |' in summary
+    assert '**<span class="mdx-fig">570+ h</span>** | 249 |' in summary
+    load = render.study_load_table(roadmap, loads=(10,))
+    assert '<span class="mdx-fig">51–61 weeks</span> <span class="mdx-fig">(about 12–14 months)</span>' in load
+    phase = render.phase_page(roadmap, roadmap.phase(5), "roadmap/phase-5.md")
+    assert '**<span class="mdx-fig">155+ h</span>**' in phase
+
+
+# ------------------------------------------------------------------------------------------------- map
+
+
+def map_nodes(md: str) -> list[str]:
+    return re.findall(r'data-mdx-node="([^"]+)"', md)
+
+
+def test_map_has_every_phase_and_week_in_order_with_title_hours_and_link(roadmap):
+    md = render.roadmap_map(roadmap, "index.md")
+    assert map_nodes(md) == [w.id for w in roadmap.weeks]
+    assert md.count('class="mdx-map__phase"') == len(roadmap.phases) == 5
+    assert md.index("Phase 1: Foundations") < md.index('data-mdx-node="week-01"') < md.index("Phase 2: Core ML/DL")
+    assert (
+        '<a class="mdx-map__node" href="roadmap/week-01/"><span class="mdx-map__label">Week 1</span>'
+        '<span class="mdx-sr">: </span><span class="mdx-map__title">Mathematics &amp; ML Basics</span>'
+        '<span class="mdx-sr">, </span><span class="mdx-map__hours">15–20 h</span>'
+        '<span class="mdx-map__state" data-mdx-state hidden><span class="mdx-sr">, </span><span></span></span></a>'
+    ) in md
+    assert '<span class="mdx-map__hours">60+ h</span>' in md  # Week 21+, open-ended, written as everywhere
+    assert '<span class="mdx-map__meta">Weeks 1–4 · 65–85 h</span>' in md
+    assert '<span class="mdx-map__meta">Weeks 17+ · 155+ h</span>' in md
+
+
+def test_map_nodes_list_the_guides_each_week_studies(roadmap):
+    md = render.roadmap_map(roadmap, "index.md")
+    for w in roadmap.weeks:
+        node = md.split(f'data-mdx-node="{w.id}"', 1)[1].split("</li>\n", 1)[0]
+        guides = re.search(r'<ul class="mdx-map__guides"[^>]*>(.*?)</ul>', node, re.S).group(1)
+        want = list(dict.fromkeys(roadmap.guides[m.guide].title for m in w.materials))
+        assert re.findall(r'<a href="guides/[\w-]+/">([^<]+)</a>', html.unescape(guides)) == want, w.id
+
+
+def test_certificates_fall_after_the_last_week_they_need(roadmap):
+    places = render.certificate_places(roadmap)
+    assert {w: [c.id for c in cs] for w, cs in places.items()} == {
+        "week-04": ["foundations"],
+        "week-12": ["practitioner"],
+        "week-19-20": ["specialist"],
+        "week-21": ["researcher"],
+    }
+    md = render.roadmap_map(roadmap, "index.md")
+    week4 = md.split('data-mdx-node="week-04"', 1)[1].split('data-mdx-node="week-05"', 1)[0]
+    assert (
+        '<a class="mdx-map__cert" href="progress/certificates/#cert-foundations">'
+        "Certificate: ML/AI Foundations (Beginner)</a>"
+    ) in week4
+    assert md.count('class="mdx-map__cert"') == len(roadmap.certificates)
+
+
+def test_map_links_are_built_urls_relative_to_the_page(roadmap):
+    """Raw HTML is not rewritten by MkDocs: the map writes the served addresses itself."""
+    assert render.built_url("index.md", "roadmap/week-01.md") == "roadmap/week-01/"
+    assert render.built_url("roadmap/index.md", "roadmap/week-01.md") == "week-01/"
+    assert render.built_url("roadmap/index.md", "guides/code-templates.md") == "../guides/code-templates/"
+    assert (
+        render.built_url("roadmap/index.md", "progress/certificates.md", "cert-x") == "../progress/certificates/#cert-x"
+    )
+    assert render.built_url("roadmap/week-01.md", "index.md") == "../../"
+    assert render.built_url("index.md", "index.md") == "./"
+    md = render.roadmap_map(roadmap, "roadmap/index.md")
+    assert 'href="week-01/"' in md and 'href="phase-1/"' in md and 'href="../guides/mathematics-for-ml/"' in md
+
+
+def test_map_nodes_carry_their_item_ids_unless_the_page_has_the_manifest(roadmap):
+    md = render.roadmap_map(roadmap, "roadmap/index.md")
+    ids = re.findall(r'data-mdx-items="([^"]+)"', md)
+    assert [i.split() for i in ids] == [[i.id for i in w.items] for w in roadmap.weeks]
+    assert "data-mdx-items" not in render.roadmap_map(roadmap, "index.md", item_ids=False)
+
+
+def test_a_week_added_to_the_data_appears_on_the_map(roadmap):
+    """No other edit: the map is generated from the data."""
+    import dataclasses
+
+    last = roadmap.weeks[-1]
+    extra = dataclasses.replace(last, id="week-22", start=22, end=22, title="A <new> week")
+    phase5 = dataclasses.replace(roadmap.phases[-1], weeks=(*roadmap.phases[-1].weeks, extra))
+    bigger = dataclasses.replace(
+        roadmap, weeks=(*roadmap.weeks, extra), phases=(*roadmap.phases[:-1], phase5), _weeks_by_id={}
+    )
+    md = render.roadmap_map(bigger, "index.md")
+    assert map_nodes(md)[-1] == "week-22" and len(map_nodes(md)) == len(roadmap.weeks) + 1
+    assert "A &lt;new&gt; week" in md and 'href="roadmap/week-22/"' in md
 
 
 def test_certificates_render_requirements_with_links(roadmap):

@@ -14,16 +14,18 @@
   function bar(k, n, label) {
     return '<progress max="' + (n || 1) + '" value="' + k + '" aria-label="' + esc(label) + '"></progress>';
   }
+  /* Hours as the site writes them (home page, "How things are counted"): "15\u201320 h", or "60+ h" when open-ended
+     (at least the low end, no upper estimate), also for a total that includes an open-ended week. */
   function hrs(lo, hi, open) {
     lo = Math.round(lo); hi = Math.round(hi);
-    return (lo == hi ? lo : lo + "\u2013" + hi) + (open ? "+" : "") + " h";
+    return (open ? lo + "+" : lo == hi ? lo : lo + "\u2013" + hi) + " h";
   }
   var date = new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric" });
   function day(t) { return date.format(t); }
 
   /* The report, from a manifest and the ticks; exposed as mdxDashboard.render for the benchmark. */
   function render(m, root) {
-    var t = P.ticks(), items = {}, phases = "", all = 0, done = 0, open = false, retired = 0, unknown = 0;
+    var t = P.ticks(), items = {}, phases = "", all = 0, done = 0, open = false, openLeft = false, retired = 0, unknown = 0;
     var H = [0, 0, 0, 0]; // hours: done low, done high, total low, total high
     var weeks = {};
     m.items.forEach(function (it) { items[it.id] = it; });
@@ -34,6 +36,7 @@
       // each item weighs its week's estimate divided by the week's item count (low and high apart)
       var f = k / (n || 1);
       open = open || wk.hours[1] == null;
+      openLeft = openLeft || (wk.hours[1] == null && k < n); // an open-ended week still open: "to go" is open-ended
       H[0] += f * lo; H[1] += f * hi; H[2] += lo; H[3] += hi;
       all += n; done += k;
       weeks[wk.id] = "<tr><td data-mdx-th=\"Week\"><a href=\"" + esc(wk.url) + '">' + esc(wk.label + ": " + wk.title) +
@@ -60,7 +63,7 @@
     var last = P.last();
     root.innerHTML = '<p class="mdx-dash__overall"><strong>Overall: ' + done + " of " + all + " items done (" +
       pct(done, all) + ")</strong> " + bar(done, all, "Overall progress") + "</p><ul>" +
-      "<li>Hours: about " + hrs(H[0], H[1]) + " done, " + (done < all ? "about " + hrs(H[2] - H[0], H[3] - H[1], open) + " to go" : "nothing left to tick") +
+      "<li>Hours: about " + hrs(H[0], H[1]) + " done, " + (done < all ? (openLeft ? "" : "about ") + hrs(H[2] - H[0], H[3] - H[1], openLeft) + " to go" : "nothing left to tick") +
       " (of " + hrs(H[2], H[3], open) + ").</li><li>Last activity: " + (last ? "<time>" + day(last) + "</time>" : "none yet") +
       ".</li><li>Skill self-assessment: " + skills + " of " + nskills + " ticked.</li>" +
       (unknown ? "<li>Kept from another version of the roadmap: " + unknown + " tick" + (unknown > 1 ? "s" : "") +
