@@ -1047,9 +1047,7 @@ better = sum((h or 99) < (b or 99) for h, b in zip(ranks["hybrid"], ranks["bm25"
 worse = sum((h or 99) > (b or 99) for h, b in zip(ranks["hybrid"], ranks["bm25"], strict=True))
 hit5 = table.loc["hybrid", "hit@5"]
 print(f"hybrid against BM25, question by question: better rank {better}, worse {worse}, same {n_q - better - worse}")
-print(
-    f"standard error of a hit rate of {hit5:.2f} over {n_q} questions: {math.sqrt(hit5 * (1 - hit5) / n_q):.2f}"
-)
+print(f"standard error of a hit rate of {hit5:.2f} over {n_q} questions: {math.sqrt(hit5 * (1 - hit5) / n_q):.2f}")
 print("missed by the hybrid search in its top 5:")
 for (q, gold), r in zip(QUESTIONS, ranks["hybrid"], strict=True):
     if r is None or r > 5:
