@@ -115,6 +115,7 @@ def test_every_notebook_is_in_the_nav_and_linked_from_its_week(roadmap):
         "week-13",
         "week-14",
         "week-15",
+        "week-16",
         "week-17",
         "week-18",
     ):

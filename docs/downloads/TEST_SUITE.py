@@ -70,6 +70,7 @@ PHASES = {
         ("tokenizers", "tokenizers", "0.20", "training tokenizers, Week 13"),
         ("faiss", "faiss-cpu", "1.8", "vector search for retrieval, Week 13"),
         ("rank_bm25", "rank-bm25", "0.2.2", "keyword search for retrieval, Week 13"),
+        ("statsmodels", "statsmodels", "0.14", "ARIMA, exponential smoothing and bundled series, Week 15"),
         ("shap", "shap", "0.46", "Shapley explanations, Week 18"),
         ("lime", "lime", "0.2", "local explanations, Week 18"),
         ("captum", "captum", "0.7", "attributions for neural networks, Week 18"),
