@@ -141,6 +141,24 @@ def browser():
         b.close()
 
 
+@pytest.fixture
+def context(browser):
+    """A fresh browser context (its own storage) per test; a test module may override it, for a viewport."""
+    ctx = browser.new_context()
+    yield ctx
+    ctx.close()
+
+
+@pytest.fixture
+def page(context):
+    """A page in that context; the test fails if a script on the page throws."""
+    p = context.new_page()
+    errors: list[str] = []
+    p.on("pageerror", lambda e: errors.append(str(e)))
+    yield p
+    assert not errors, f"script errors on the page: {errors}"
+
+
 def pytest_terminal_summary(terminalreporter):
     """Report the code examples that do not run here, and why, so that they stay visible and few, and the
     notebooks' run times. Read from the reports, as the tests may have run in xdist workers."""

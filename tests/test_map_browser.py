@@ -36,18 +36,10 @@ ITEMS = {w["id"]: items(w) for w in RAW["weeks"]}
 
 @pytest.fixture
 def context(browser):
+    """conftest's context, at a desktop width."""
     ctx = browser.new_context(viewport={"width": 1280, "height": 900})
     yield ctx
     ctx.close()
-
-
-@pytest.fixture
-def page(context):
-    p = context.new_page()
-    errors: list[str] = []
-    p.on("pageerror", lambda e: errors.append(str(e)))
-    yield p
-    assert not errors, f"script errors on the page: {errors}"
 
 
 def seed(page, site_url, ids) -> None:

@@ -18,22 +18,6 @@ FIRST = "w01-obj-understand-matrix-operations-eigenvalues"
 SECOND = "w01-obj-master-gradient-computation"
 
 
-@pytest.fixture
-def context(browser):
-    ctx = browser.new_context()
-    yield ctx
-    ctx.close()
-
-
-@pytest.fixture
-def page(context):
-    p = context.new_page()
-    errors: list[str] = []
-    p.on("pageerror", lambda e: errors.append(str(e)))
-    yield p
-    assert not errors, f"script errors on the page: {errors}"
-
-
 def stored(page) -> dict:
     return page.evaluate(f"JSON.parse(localStorage.getItem('{KEY}') || 'null')")
 
