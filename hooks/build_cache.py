@@ -224,7 +224,10 @@ def _patch_page_render() -> None:
             _once_per("config", config, lambda: _markdown_key(config)),
         )
 
+        converted = []  # non-empty when this call converted the page (nothing remembered, or the cache is off)
+
         def convert():
+            converted.append(True)
             handler, root = _Records(), logging.getLogger()
             root.addHandler(handler)
             try:
@@ -239,14 +242,12 @@ def _patch_page_render() -> None:
                 frozenset(self.present_anchor_ids or ()),
                 links if self.links_to_anchors is not None else None,
                 handler.records,
-                "computed",
             )
 
-        content, toc, title, anchors, links, records, how = memo("page", key, convert)
-        if how == "computed":
-            # The first result is the computed one, already on the page; mark it so that reuse replays.
-            _cache("page")[key] = (content, toc, title, anchors, links, records, "cached")
-            return None
+        remembered = memo("page", key, convert)
+        if converted:
+            return None  # the page already holds what was just converted, and its warnings were logged
+        content, toc, title, anchors, links, records = remembered
         self.content = content
         self.toc = copy.deepcopy(toc)
         self._title_from_render = title
@@ -293,13 +294,15 @@ def _patch_all() -> None:
 # .cache/ (ignored by git), so that the next `serve` starts from them. The file's name carries the versions
 # of everything that shapes the HTML; a file that cannot be read is ignored, and rebuilt.
 PERSISTED = ("page", "highlight")
+CACHE_FORMAT = 2
 
 
 def _disk_file(config) -> Path:
     from importlib.metadata import version
 
     names = ("mkdocs", "markdown", "pymdown-extensions", "pygments", "mkdocs-material")
-    tag = hashlib.sha256(repr([sys.version] + [version(n) for n in names]).encode()).hexdigest()[:16]
+    # CACHE_FORMAT changes when the shape of what is stored changes, so that an older file is not read
+    tag = hashlib.sha256(repr([CACHE_FORMAT, sys.version] + [version(n) for n in names]).encode()).hexdigest()[:16]
     return Path(config["config_file_path"]).parent / ".cache" / "roadmap-build" / f"serve-{tag}.pickle"
 
 
